@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * buddyctl: the contract between the buddyctl kernel modules and userspace.
+ *
+ * This one header is compiled by the kernel modules (modules/) and by
+ * libbuddyctl (libbuddyctl/). Nothing else defines the wire format.
+ *
+ * Three generic netlink families, one per module:
+ *
+ *   "buddy_monitor" (buddy_monitor.ko): allocator behaviour and state, and
+ *                   the adaptive compaction tuner.
+ *   "buddy_hot"     (high_order_test.ko): high-order allocation runs.
+ *   "buddy_frag"    (high_order_test.ko): the fragmenter that pins
+ *                   unmovable pages to make order-10 blocks unrecoverable.
+ *
+ * Versioning: each family's genl version (CTRL_ATTR_VERSION) is the ABI
+ * version below. A change that alters the meaning of an existing attribute
+ * bumps it; adding attributes or commands does not. Userspace refuses to
+ * talk to a family whose version differs from the one it was built with.
+ *
+ * Arrays: an "array of u64 indexed by X" is a nest whose attribute types
+ * are X + 1 (type 0 is reserved by netlink), each carrying one u64. Absent
+ * entries are zero. The kernel emits every index, zeros included.
+ *
+ * Errors: requests are validated strictly against per-level nla_policy;
+ * a malformed or out-of-range request fails with -EINVAL (or -ERANGE) and
+ * an extack message naming the attribute, and changes nothing. Commands
+ * that change state require CAP_SYS_ADMIN (GENL_ADMIN_PERM) and fail with
+ * -EPERM otherwise.
+ *
+ * ---------------------------------------------------------------------
+ * BUDDY_MON_CMD_GET_INFO (doit)
+ *   reply: BUDDY_MON_A_ABI_VERSION, BUDDY_MON_A_KERNEL_RELEASE,
+ *          BUDDY_MON_A_NR_ORDERS, BUDDY_MON_A_CONFIG
+ *
+ * BUDDY_MON_CMD_GET_STATS (doit)
+ *   request: [BUDDY_MON_A_ORDER]            only this order
+ *   reply:   BUDDY_MON_A_ORDERS             nest of BUDDY_MON_A_ORDER_STATS
+ *              BUDDY_MON_A_ORDER_STATS      nest, see enum buddy_mon_order_attr
+ *            BUDDY_MON_A_FALLBACKS          nest of BUDDY_MON_A_FALLBACK
+ *              BUDDY_MON_A_FALLBACK         nest, see enum buddy_mon_fallback_attr
+ *                                           (only non-zero keys are sent)
+ *            BUDDY_MON_A_SLOWPATH_MISSED    u64 slow-path entries that could
+ *                                           not be attributed (probe overflow)
+ *            BUDDY_MON_A_EVENTS_DROPPED     u64
+ *            BUDDY_MON_A_EVENTS_SENT        u64
+ *            BUDDY_MON_A_RESET_TIME_NS      u64 ktime_get_ns() of last reset
+ *            BUDDY_MON_A_NOW_NS             u64 ktime_get_ns() at reply
+ *
+ * BUDDY_MON_CMD_GET_LATENCY (doit)
+ *   request: [BUDDY_MON_A_ORDER]
+ *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_ORDER_LATENCY nests,
+ *            see enum buddy_mon_latency_attr.
+ *
+ * BUDDY_MON_CMD_GET_FRAG (dump, one message per populated zone)
+ *   reply:   see enum buddy_mon_zone_attr
+ *
+ * BUDDY_MON_CMD_RESET (doit, admin): zero every counter and histogram.
+ *
+ * BUDDY_MON_CMD_GET_CONFIG (doit)
+ *   reply:   BUDDY_MON_A_CONFIG nest, see enum buddy_mon_config_attr
+ * BUDDY_MON_CMD_SET_CONFIG (doit, admin)
+ *   request: BUDDY_MON_A_CONFIG nest with the fields to change; absent
+ *            fields are left alone. All fields are validated before any is
+ *            applied.
+ *   reply:   the whole resulting configuration, as GET_CONFIG.
+ *
+ * BUDDY_MON_CMD_GET_TUNER_STATS (doit)
+ *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_TUNER_ORDER nests
+ *            (enum buddy_mon_tuner_attr), BUDDY_MON_A_BACKGROUND nest
+ *            (enum buddy_mon_background_attr)
+ *
+ * BUDDY_MON_CMD_EVENT: sent to multicast group BUDDY_MON_MCGRP_EVENTS,
+ *   attributes enum buddy_mon_event_attr. Rate-limited in the kernel;
+ *   BUDDY_MON_EV_A_DROPPED carries the running count of dropped events.
+ * ---------------------------------------------------------------------
+ */
+#ifndef _UAPI_BUDDYCTL_H
+#define _UAPI_BUDDYCTL_H
+
+#define BUDDY_MON_GENL_NAME "buddy_monitor"
+#define BUDDY_MON_GENL_VERSION 1
+#define BUDDY_MON_MCGRP_EVENTS "events"
+#define BUDDY_MON_PROC_NAME "buddy_monitor"
+
+/* Orders 0..BUDDY_NR_ORDERS-1 are tracked (MAX_ORDER is 11 on x86-64). */
+#define BUDDY_NR_ORDERS 11
+/* Log2 latency buckets: bucket i counts [2^i, 2^(i+1)) ns; bucket 0 is [0, 2). */
+#define BUDDY_LAT_BUCKETS 40
+
+/* Stable userspace mirrors of kernel enums; the module maps to these. */
+enum buddy_compact_prio {
+	BUDDY_PRIO_SYNC_FULL = 0,	/* MIN_COMPACT_PRIORITY */
+	BUDDY_PRIO_SYNC_LIGHT = 1,
+	BUDDY_PRIO_ASYNC = 2,
+	BUDDY_NR_PRIOS
+};
+
+enum buddy_compact_result {
+	BUDDY_COMPACT_NOT_SUITABLE_ZONE,
+	BUDDY_COMPACT_SKIPPED,
+	BUDDY_COMPACT_DEFERRED,
+	BUDDY_COMPACT_NO_SUITABLE_PAGE,
+	BUDDY_COMPACT_CONTINUE,
+	BUDDY_COMPACT_COMPLETE,
+	BUDDY_COMPACT_PARTIAL_SKIPPED,
+	BUDDY_COMPACT_CONTENDED,
+	BUDDY_COMPACT_SUCCESS,
+	BUDDY_NR_COMPACT_RESULTS
+};
+
+enum buddy_migratetype {
+	BUDDY_MT_UNMOVABLE,
+	BUDDY_MT_MOVABLE,
+	BUDDY_MT_RECLAIMABLE,
+	BUDDY_MT_HIGHATOMIC,
+	BUDDY_MT_CMA,
+	BUDDY_MT_ISOLATE,
+	BUDDY_NR_MIGRATETYPES
+};
+
+enum buddy_tuner_policy {
+	BUDDY_POLICY_OFF,
+	BUDDY_POLICY_OBSERVE,
+	BUDDY_POLICY_ADAPTIVE,
+	BUDDY_POLICY_ALWAYS_MAX,
+	BUDDY_NR_POLICIES
+};
+
+enum buddy_mon_cmd {
+	BUDDY_MON_CMD_UNSPEC,
+	BUDDY_MON_CMD_GET_INFO,
+	BUDDY_MON_CMD_GET_STATS,
+	BUDDY_MON_CMD_GET_LATENCY,
+	BUDDY_MON_CMD_GET_FRAG,
+	BUDDY_MON_CMD_RESET,
+	BUDDY_MON_CMD_GET_CONFIG,
+	BUDDY_MON_CMD_SET_CONFIG,
+	BUDDY_MON_CMD_GET_TUNER_STATS,
+	BUDDY_MON_CMD_EVENT,
+	__BUDDY_MON_CMD_LAST
+};
+#define BUDDY_MON_CMD_MAX (__BUDDY_MON_CMD_LAST - 1)
+
+enum buddy_mon_attr {
+	BUDDY_MON_A_UNSPEC,
+	BUDDY_MON_A_ABI_VERSION,	/* u32 */
+	BUDDY_MON_A_KERNEL_RELEASE,	/* string, utsname()->release */
+	BUDDY_MON_A_NR_ORDERS,		/* u32 */
+	BUDDY_MON_A_ORDER,		/* u32, 0..BUDDY_NR_ORDERS-1 */
+	BUDDY_MON_A_ORDERS,		/* nest */
+	BUDDY_MON_A_ORDER_STATS,	/* nest, enum buddy_mon_order_attr */
+	BUDDY_MON_A_ORDER_LATENCY,	/* nest, enum buddy_mon_latency_attr */
+	BUDDY_MON_A_TUNER_ORDER,	/* nest, enum buddy_mon_tuner_attr */
+	BUDDY_MON_A_FALLBACKS,		/* nest */
+	BUDDY_MON_A_FALLBACK,		/* nest, enum buddy_mon_fallback_attr */
+	BUDDY_MON_A_SLOWPATH_MISSED,	/* u64 */
+	BUDDY_MON_A_EVENTS_DROPPED,	/* u64 */
+	BUDDY_MON_A_EVENTS_SENT,	/* u64 */
+	BUDDY_MON_A_RESET_TIME_NS,	/* u64 */
+	BUDDY_MON_A_NOW_NS,		/* u64 */
+	BUDDY_MON_A_CONFIG,		/* nest, enum buddy_mon_config_attr */
+	BUDDY_MON_A_BACKGROUND,		/* nest, enum buddy_mon_background_attr */
+	BUDDY_MON_A_PAD,
+	__BUDDY_MON_A_LAST
+};
+#define BUDDY_MON_A_MAX (__BUDDY_MON_A_LAST - 1)
+
+/* Per-order behaviour counters. All u64 unless noted. */
+enum buddy_mon_order_attr {
+	BUDDY_MON_OA_UNSPEC,
+	BUDDY_MON_OA_ORDER,		/* u32 */
+	BUDDY_MON_OA_REQUESTS,		/* == SUCCESSES + FAILURES, always */
+	BUDDY_MON_OA_SUCCESSES,
+	BUDDY_MON_OA_FAILURES,
+	BUDDY_MON_OA_SLOWPATH,		/* requests that entered the slow path */
+	BUDDY_MON_OA_COMPACT_ATTEMPTS,	/* direct compactions (try_to_compact_pages) */
+	BUDDY_MON_OA_COMPACT_PRIO,	/* array of u64 indexed by enum buddy_compact_prio */
+	BUDDY_MON_OA_COMPACT_RESULT,	/* array of u64 indexed by enum buddy_compact_result */
+	BUDDY_MON_OA_COMPACT_DEFERRED,	/* compaction_deferred() said skip, per zone */
+	BUDDY_MON_OA_ADAPTIVE,		/* tuner priority raises */
+	BUDDY_MON_OA_MT_REQUESTS,	/* array of u64 indexed by enum buddy_migratetype */
+	BUDDY_MON_OA_MT_FAILURES,	/* array of u64 indexed by enum buddy_migratetype */
+	BUDDY_MON_OA_PAD,
+	__BUDDY_MON_OA_LAST
+};
+#define BUDDY_MON_OA_MAX (__BUDDY_MON_OA_LAST - 1)
+
+/* One kmem:mm_page_alloc_extfrag key and its count. */
+enum buddy_mon_fallback_attr {
+	BUDDY_MON_FA_UNSPEC,
+	BUDDY_MON_FA_ALLOC_ORDER,	/* u32 */
+	BUDDY_MON_FA_FALLBACK_ORDER,	/* u32 */
+	BUDDY_MON_FA_ALLOC_MT,		/* u32 enum buddy_migratetype (wanted) */
+	BUDDY_MON_FA_FALLBACK_MT,	/* u32 enum buddy_migratetype (taken from) */
+	BUDDY_MON_FA_FRAGMENTING,	/* u8: fallback split a pageblock */
+	BUDDY_MON_FA_COUNT,		/* u64 */
+	BUDDY_MON_FA_PAD,
+	__BUDDY_MON_FA_LAST
+};
+#define BUDDY_MON_FA_MAX (__BUDDY_MON_FA_LAST - 1)
+
+enum buddy_mon_latency_attr {
+	BUDDY_MON_LA_UNSPEC,
+	BUDDY_MON_LA_ORDER,		/* u32 */
+	BUDDY_MON_LA_FAST_HIST,		/* array of u64 indexed by bucket */
+	BUDDY_MON_LA_SLOW_HIST,		/* array of u64 indexed by bucket */
+	BUDDY_MON_LA_FAST_MAX_NS,	/* u64 */
+	BUDDY_MON_LA_SLOW_MAX_NS,	/* u64 */
+	BUDDY_MON_LA_FAST_SUM_NS,	/* u64 */
+	BUDDY_MON_LA_SLOW_SUM_NS,	/* u64 */
+	BUDDY_MON_LA_MISSED,		/* u64 calls not timed (probe overflow) */
+	BUDDY_MON_LA_PAD,
+	__BUDDY_MON_LA_LAST
+};
+#define BUDDY_MON_LA_MAX (__BUDDY_MON_LA_LAST - 1)
+
+/* One populated zone's state, computed on demand. */
+enum buddy_mon_zone_attr {
+	BUDDY_MON_ZA_UNSPEC,
+	BUDDY_MON_ZA_NODE,		/* u32 */
+	BUDDY_MON_ZA_ZONE_IDX,		/* u32 */
+	BUDDY_MON_ZA_ZONE_NAME,		/* string: "DMA", "DMA32", "Normal", ... */
+	BUDDY_MON_ZA_MANAGED_PAGES,	/* u64 */
+	BUDDY_MON_ZA_PRESENT_PAGES,	/* u64 */
+	BUDDY_MON_ZA_FREE_PAGES,	/* u64 NR_FREE_PAGES */
+	BUDDY_MON_ZA_START_PFN,		/* u64 */
+	BUDDY_MON_ZA_SPANNED_PAGES,	/* u64 */
+	/*
+	 * Nest of per-order nests (type order + 1), each an array of u64
+	 * (free blocks) indexed by enum buddy_migratetype.
+	 */
+	BUDDY_MON_ZA_FREE_BLOCKS,
+	/* array of u64 indexed by order: free_area[order].nr_free */
+	BUDDY_MON_ZA_NR_FREE,
+	/*
+	 * array indexed by order of u64 holding the kernel's index times
+	 * 1000, exactly as debugfs extfrag/ prints it (%d.%03d). The
+	 * fragmentation index is signed: stored as (u64)(s64)value, -1000
+	 * meaning "an allocation of this order would succeed".
+	 */
+	BUDDY_MON_ZA_UNUSABLE_INDEX,
+	BUDDY_MON_ZA_EXTFRAG_INDEX,
+	/* u32: this zone's weighted share of the node's proactive-compaction
+	 * score (fragmentation_score_zone_weighted) */
+	BUDDY_MON_ZA_PROACTIVE_SCORE,
+	/* u32: the node's proactive-compaction score (sum over its zones) */
+	BUDDY_MON_ZA_NODE_PROACTIVE_SCORE,
+	/* 4 MiB feasibility, over order-10-aligned blocks fully inside the zone */
+	BUDDY_MON_ZA_BLOCKS_TOTAL,	/* u64 aligned blocks */
+	BUDDY_MON_ZA_BLOCKS_FREE,	/* u64 free order-10 blocks now */
+	BUDDY_MON_ZA_BLOCKS_RECOVERABLE,/* u64 blocks holding only free or movable pages */
+	BUDDY_MON_ZA_PAD,
+	__BUDDY_MON_ZA_LAST
+};
+#define BUDDY_MON_ZA_MAX (__BUDDY_MON_ZA_LAST - 1)
+
+enum buddy_mon_config_attr {
+	BUDDY_MON_CA_UNSPEC,
+	BUDDY_MON_CA_LATENCY,		/* u8 0/1: latency capture */
+	BUDDY_MON_CA_EVENTS_PER_SEC,	/* u32 1..100000: event rate limit */
+	BUDDY_MON_CA_POLICY,		/* u32 enum buddy_tuner_policy */
+	BUDDY_MON_CA_THRESHOLD,		/* u32 0..100 percent */
+	BUDDY_MON_CA_MIN_ORDER,		/* u32 0..10 */
+	BUDDY_MON_CA_BG_ENABLED,	/* u8 0/1 */
+	BUDDY_MON_CA_BG_ORDER,		/* u32 0..10 */
+	BUDDY_MON_CA_BG_INTERVAL_MS,	/* u32 100..60000 */
+	__BUDDY_MON_CA_LAST
+};
+#define BUDDY_MON_CA_MAX (__BUDDY_MON_CA_LAST - 1)
+
+enum buddy_mon_tuner_attr {
+	BUDDY_MON_TA_UNSPEC,
+	BUDDY_MON_TA_ORDER,		/* u32 */
+	BUDDY_MON_TA_DECISIONS,		/* u64 eligible direct compactions seen */
+	BUDDY_MON_TA_RAISES,		/* u64 priority raised to SYNC_FULL */
+	BUDDY_MON_TA_DEFERRALS,		/* u64 kernel priority kept (below threshold) */
+	BUDDY_MON_TA_WOULD_RAISE,	/* u64 observe mode: would have raised */
+	BUDDY_MON_TA_RAISED_RESULT,	/* array of u64 by enum buddy_compact_result */
+	BUDDY_MON_TA_KEPT_RESULT,	/* array of u64 by enum buddy_compact_result */
+	BUDDY_MON_TA_RAISED_SUCCESS,	/* u64 raised compactions that returned a page */
+	BUDDY_MON_TA_KEPT_SUCCESS,	/* u64 kept compactions that returned a page */
+	BUDDY_MON_TA_PAD,
+	__BUDDY_MON_TA_LAST
+};
+#define BUDDY_MON_TA_MAX (__BUDDY_MON_TA_LAST - 1)
+
+enum buddy_mon_background_attr {
+	BUDDY_MON_BA_UNSPEC,
+	BUDDY_MON_BA_CHECKS,		/* u64 periodic fragmentation checks */
+	BUDDY_MON_BA_TRIGGERS,		/* u64 compactions started */
+	BUDDY_MON_BA_RATELIMITED,	/* u64 triggers suppressed by the rate limit */
+	BUDDY_MON_BA_BLOCKS_GAINED,	/* u64 free target-order blocks gained after triggers */
+	BUDDY_MON_BA_LAST_FRAG_PCT,	/* u32 last measured fragmentation */
+	BUDDY_MON_BA_PAD,
+	__BUDDY_MON_BA_LAST
+};
+#define BUDDY_MON_BA_MAX (__BUDDY_MON_BA_LAST - 1)
+
+enum buddy_mon_event_type {
+	BUDDY_EV_ALLOC_FAIL,		/* an allocation failed */
+	BUDDY_EV_COMPACT,		/* a direct compaction returned */
+	BUDDY_EV_TUNER,			/* the tuner decided a priority */
+	BUDDY_EV_BACKGROUND,		/* the background trigger fired */
+	BUDDY_NR_EVENT_TYPES
+};
+
+enum buddy_mon_event_attr {
+	BUDDY_MON_EV_A_UNSPEC,
+	BUDDY_MON_EV_A_TYPE,		/* u32 enum buddy_mon_event_type */
+	BUDDY_MON_EV_A_TIME_NS,		/* u64 ktime_get_ns() */
+	BUDDY_MON_EV_A_ORDER,		/* u32 */
+	BUDDY_MON_EV_A_GFP,		/* u32 gfp_t bits */
+	BUDDY_MON_EV_A_MIGRATETYPE,	/* u32 enum buddy_migratetype */
+	BUDDY_MON_EV_A_PRIO,		/* u32 enum buddy_compact_prio (effective) */
+	BUDDY_MON_EV_A_ORIG_PRIO,	/* u32 the kernel's own priority */
+	BUDDY_MON_EV_A_RESULT,		/* u32 enum buddy_compact_result */
+	BUDDY_MON_EV_A_FRAG_PCT,	/* u32 */
+	BUDDY_MON_EV_A_CPU,		/* u32 */
+	BUDDY_MON_EV_A_PID,		/* u32 */
+	BUDDY_MON_EV_A_COMM,		/* string */
+	BUDDY_MON_EV_A_DROPPED,		/* u64 events dropped so far */
+	BUDDY_MON_EV_A_PAD,
+	__BUDDY_MON_EV_A_LAST
+};
+#define BUDDY_MON_EV_A_MAX (__BUDDY_MON_EV_A_LAST - 1)
+
+/*
+ * ---------------------------------------------------------------------
+ * "buddy_hot": high_order_test.ko
+ *
+ * BUDDY_HOT_CMD_RUN (admin): start a run in a kernel thread and return at
+ *   once. Attributes: BUDDY_HOT_A_ORDER (0..10, default 10), _COUNT
+ *   (1..65536), _GFP_MODE (enum buddy_hot_gfp_mode), _HOLD_UNTIL_FAIL (u8),
+ *   _PAUSE_US (u32 0..10000000). -EBUSY while a run is active or blocks
+ *   from an earlier run are still held.
+ * BUDDY_HOT_CMD_STATUS: progress and totals (enum buddy_hot_attr).
+ * BUDDY_HOT_CMD_GET_ATTEMPTS (dump): one BUDDY_HOT_A_ATTEMPT nest per
+ *   attempt of the last run, enum buddy_hot_attempt_attr.
+ * BUDDY_HOT_CMD_RELEASE (admin): stop a run and free every held block.
+ * ---------------------------------------------------------------------
+ */
+#define BUDDY_HOT_GENL_NAME "buddy_hot"
+#define BUDDY_HOT_GENL_VERSION 1
+#define BUDDY_HOT_MAX_COUNT 65536
+
+enum buddy_hot_gfp_mode {
+	BUDDY_HOT_GFP_KERNEL,	/* GFP_KERNEL | __GFP_NOWARN */
+	BUDDY_HOT_GFP_RETRY,	/* GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN (hugetlb-like) */
+	BUDDY_HOT_GFP_LIGHT,	/* GFP_TRANSHUGE_LIGHT-like: no reclaim, NORETRY (THP-like) */
+	BUDDY_HOT_NR_GFP_MODES
+};
+
+enum buddy_hot_state {
+	BUDDY_HOT_IDLE,
+	BUDDY_HOT_RUNNING,
+	BUDDY_HOT_DONE,		/* finished, blocks held until RELEASE */
+	BUDDY_HOT_NR_STATES
+};
+
+enum buddy_hot_cmd {
+	BUDDY_HOT_CMD_UNSPEC,
+	BUDDY_HOT_CMD_RUN,
+	BUDDY_HOT_CMD_STATUS,
+	BUDDY_HOT_CMD_GET_ATTEMPTS,
+	BUDDY_HOT_CMD_RELEASE,
+	__BUDDY_HOT_CMD_LAST
+};
+#define BUDDY_HOT_CMD_MAX (__BUDDY_HOT_CMD_LAST - 1)
+
+enum buddy_hot_attr {
+	BUDDY_HOT_A_UNSPEC,
+	BUDDY_HOT_A_ORDER,		/* u32 */
+	BUDDY_HOT_A_COUNT,		/* u32 */
+	BUDDY_HOT_A_GFP_MODE,		/* u32 */
+	BUDDY_HOT_A_HOLD_UNTIL_FAIL,	/* u8 */
+	BUDDY_HOT_A_PAUSE_US,		/* u32 */
+	BUDDY_HOT_A_STATE,		/* u32 enum buddy_hot_state */
+	BUDDY_HOT_A_ATTEMPTS_DONE,	/* u32 */
+	BUDDY_HOT_A_SUCCESSES,		/* u32 */
+	BUDDY_HOT_A_HELD,		/* u32 blocks currently held */
+	BUDDY_HOT_A_ELAPSED_NS,		/* u64 */
+	BUDDY_HOT_A_ATTEMPT,		/* nest, enum buddy_hot_attempt_attr */
+	BUDDY_HOT_A_PAD,
+	__BUDDY_HOT_A_LAST
+};
+#define BUDDY_HOT_A_MAX (__BUDDY_HOT_A_LAST - 1)
+
+enum buddy_hot_attempt_attr {
+	BUDDY_HOT_AA_UNSPEC,
+	BUDDY_HOT_AA_INDEX,		/* u32 */
+	BUDDY_HOT_AA_OK,		/* u8 */
+	BUDDY_HOT_AA_LATENCY_NS,	/* u64 */
+	BUDDY_HOT_AA_PFN,		/* u64 (only when OK) */
+	BUDDY_HOT_AA_PAD,
+	__BUDDY_HOT_AA_LAST
+};
+#define BUDDY_HOT_AA_MAX (__BUDDY_HOT_AA_LAST - 1)
+
+/*
+ * ---------------------------------------------------------------------
+ * "buddy_frag": the fragmenter in high_order_test.ko
+ *
+ * BUDDY_FRAG_CMD_PIN (admin): allocate unmovable order-0 pages until
+ *   BUDDY_FRAG_A_SWEEP_PERCENT of free memory is taken, keep one page in
+ *   BUDDY_FRAG_A_PIN_PERCENT percent of the order-10-aligned blocks those
+ *   pages came from (chosen with BUDDY_FRAG_A_SEED), free the rest. Reply
+ *   as STATUS. -EBUSY if pages are already pinned.
+ * BUDDY_FRAG_CMD_STATUS: BUDDY_FRAG_A_PINNED_PAGES, _PINNED_BLOCKS,
+ *   _TOUCHED_BLOCKS.
+ * BUDDY_FRAG_CMD_RELEASE (admin): free every pinned page.
+ * ---------------------------------------------------------------------
+ */
+#define BUDDY_FRAG_GENL_NAME "buddy_frag"
+#define BUDDY_FRAG_GENL_VERSION 1
+
+enum buddy_frag_cmd {
+	BUDDY_FRAG_CMD_UNSPEC,
+	BUDDY_FRAG_CMD_PIN,
+	BUDDY_FRAG_CMD_STATUS,
+	BUDDY_FRAG_CMD_RELEASE,
+	__BUDDY_FRAG_CMD_LAST
+};
+#define BUDDY_FRAG_CMD_MAX (__BUDDY_FRAG_CMD_LAST - 1)
+
+enum buddy_frag_attr {
+	BUDDY_FRAG_A_UNSPEC,
+	BUDDY_FRAG_A_PIN_PERCENT,	/* u32 0..100 */
+	BUDDY_FRAG_A_SWEEP_PERCENT,	/* u32 1..95 */
+	BUDDY_FRAG_A_SEED,		/* u32 */
+	BUDDY_FRAG_A_PINNED_PAGES,	/* u64 */
+	BUDDY_FRAG_A_PINNED_BLOCKS,	/* u64 order-10 blocks holding a pinned page */
+	BUDDY_FRAG_A_TOUCHED_BLOCKS,	/* u64 order-10 blocks the sweep drew pages from */
+	BUDDY_FRAG_A_PAD,
+	__BUDDY_FRAG_A_LAST
+};
+#define BUDDY_FRAG_A_MAX (__BUDDY_FRAG_A_LAST - 1)
+
+#endif /* _UAPI_BUDDYCTL_H */
