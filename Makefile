@@ -1,0 +1,61 @@
+# buddyctl: the targets a newcomer uses. The real builds are CMake
+# (libbuddyctl, buddyctl, tests, benches) and Kbuild (the modules).
+#
+#   make              build everything: userspace and the modules for KERNEL
+#   make demo         run the main job in a QEMU guest and print its results
+#   make check        unit tests on the host, integration tests in the guest
+#   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
+#   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
+#   make deps         install the Debian packages buddyctl needs (root)
+#
+# KERNEL is the stock Debian release the modules are built for and the test
+# bed boots; it defaults to the one pinned in scripts/kernel-pin.
+
+KERNEL ?= $(shell grep -v '^\#' scripts/kernel-pin | grep -m1 .)
+BUILD  ?= build
+KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KERNEL)/root/usr/src/linux-headers-$(KERNEL)
+JOBS   ?= 2
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+
+.PHONY: all deps userspace modules kernel check unit-check demo clean help
+
+all: userspace modules
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+# Install what is missing when we may, otherwise say exactly what to install.
+deps:
+	@if [ "$$(id -u)" = 0 ]; then scripts/deps install; else scripts/deps check; fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DBUDDYCTL_KERNEL=$(KERNEL)
+
+userspace: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The stock kernel's headers, fetched by package name into the build tree
+# (skipped when KDIR points elsewhere, e.g. /lib/modules/$(uname -r)/build).
+kernel: | deps
+	@case "$(KDIR)" in $(CURDIR)/$(BUILD)/kernels/*) scripts/fetch-kernel $(KERNEL);; esac
+
+modules: kernel
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+unit-check: userspace
+	ctest --test-dir $(BUILD) --output-on-failure -L unit
+
+check: all
+	ctest --test-dir $(BUILD) --output-on-failure
+
+demo: all
+	scripts/demo
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(BUILD)/CMakeFiles $(BUILD)/CMakeCache.txt $(BUILD)/cli $(BUILD)/libbuddyctl $(BUILD)/tests $(BUILD)/bench
+
+-include mk/*.mk

@@ -1,0 +1,31 @@
+# shellcheck shell=sh
+# Helpers for the integration tests. They run inside the test bed's guest
+# (scripts/vm-run), as root, in the repository root.
+
+BUDDYCTL=${BUDDYCTL:-./build/cli/buddyctl}
+TEST=$(basename "$0" .sh)
+
+fail() { echo "FAIL [$TEST]: $*" >&2; exit 1; }
+note() { echo "[$TEST] $*"; }
+
+[ "${BUDDYCTL_GUEST:-}" = 1 ] || fail "run me inside the guest: scripts/vm-run -- $0"
+[ -x "$BUDDYCTL" ] || fail "$BUDDYCTL not built (make userspace)"
+
+bctl() { "$BUDDYCTL" "$@"; }
+
+load_monitor() {
+	lsmod | grep -q '^buddy_monitor ' || insmod modules/buddy_monitor.ko "$@" ||
+		fail "insmod buddy_monitor.ko failed"
+}
+unload_monitor() {
+	! lsmod | grep -q '^buddy_monitor ' || rmmod buddy_monitor || fail "rmmod buddy_monitor failed"
+}
+load_hot() {
+	lsmod | grep -q '^high_order_test ' || insmod modules/high_order_test.ko "$@" ||
+		fail "insmod high_order_test.ko failed"
+}
+
+# py 'expression using j'  <  json: evaluate with the parsed JSON bound to j.
+pyjson() {
+	python3 -c "import json,sys; j=json.load(sys.stdin); $1"
+}
