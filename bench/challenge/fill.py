@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Fill memory with movable pages, then punch holes: the first half of the
+challenge's fragmented heap.
+
+Writes FILE_KIB files into DIR (a tmpfs, so every page is movable shmem)
+until MemAvailable falls to LEAVE_PCT percent of MemTotal, then deletes every
+other file, leaving FILE_KIB-sized holes spread through physical memory.
+Prints one JSON line: files written, deleted, MiB filled.
+"""
+import json
+import os
+import sys
+
+
+def meminfo(key):
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+def main():
+    directory, file_kib, leave_pct = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    total = meminfo("MemTotal")
+    stop_at = total * leave_pct / 100
+    chunk = os.urandom(file_kib * 1024)
+    written = 0
+    while meminfo("MemAvailable") > stop_at + file_kib:
+        with open(os.path.join(directory, "f%06d" % written), "wb") as f:
+            f.write(chunk)
+        written += 1
+    deleted = 0
+    for i in range(0, written, 2):
+        os.unlink(os.path.join(directory, "f%06d" % i))
+        deleted += 1
+    print(json.dumps({"files_written": written, "files_deleted": deleted,
+                      "file_kib": file_kib,
+                      "mib_left": (written - deleted) * file_kib // 1024}))
+
+
+if __name__ == "__main__":
+    main()

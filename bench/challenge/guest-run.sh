@@ -1,0 +1,84 @@
+#!/bin/sh
+# One run of the 4 MiB challenge, inside a fresh guest (bench/challenge/run
+# boots one per run). Usage: guest-run.sh POLICY OUT.json [SEED]
+#
+# POLICY is one of
+#   stock          tuner off: the kernel's own compaction decisions
+#   proactive      tuner off, vm.compaction_proactiveness=100
+#   compact-memory tuner off, echo 1 > /proc/sys/vm/compact_memory before the attempts
+#   adaptive-50    adaptive policy, threshold 50
+#   adaptive-80    adaptive policy, threshold 80
+#   always-max     every direct compaction at MIN_COMPACT_PRIORITY
+#
+# The scenario (identical for every policy, same seed):
+#   1. fill a tmpfs with 256 KiB files until MemAvailable is LEAVE_PCT% of
+#      RAM, then delete every other file: movable pages everywhere, holes
+#      between them;
+#   2. buddy_frag pins unmovable pages: a sweep takes SWEEP_PCT% of the free
+#      memory as unmovable order-0 pages (they land in the holes, all over
+#      physical memory), keeps one page in PIN_PCT% of the order-10 blocks it
+#      touched and frees the rest. Those blocks can never be compacted free.
+#   3. settle (same time for every policy), measure the physical limit with
+#      the monitor, then ask for order-10 blocks with the hugetlb-like GFP
+#      mode (__GFP_RETRY_MAYFAIL), holding what we get.
+set -eu
+policy=$1 out=$2 seed=${3:-42}
+LEAVE_PCT=${LEAVE_PCT:-8} SWEEP_PCT=${SWEEP_PCT:-90} PIN_PCT=${PIN_PCT:-60}
+SETTLE_S=${SETTLE_S:-5} GFP=${GFP:-retry} FILE_KIB=${FILE_KIB:-256}
+b=./build/cli/buddyctl
+tmp=$(mktemp -d)
+log() { echo "[$policy] $*" >&2; }
+
+insmod modules/buddy_monitor.ko
+insmod modules/high_order_test.ko
+case "$policy" in
+stock|proactive|compact-memory) $b policy off ;;
+adaptive-*) $b policy adaptive; $b set-threshold "${policy#adaptive-}" ;;
+always-max) $b policy always-max ;;
+*) echo "unknown policy $policy" >&2; exit 2 ;;
+esac
+[ "$policy" = proactive ] && sysctl -q vm.compaction_proactiveness=100
+$b policy --json > "$tmp/config.json"
+
+log "filling memory with movable pages and punching holes"
+mkdir -p /mnt/fill
+mount -t tmpfs -o size=100% tmpfs /mnt/fill
+python3 bench/challenge/fill.py /mnt/fill "$FILE_KIB" "$LEAVE_PCT" > "$tmp/fill.json"
+log "pinning unmovable pages in $PIN_PCT% of the touched order-10 blocks"
+$b fragment pin --percent "$PIN_PCT" --sweep-percent "$SWEEP_PCT" --seed "$seed" --json > "$tmp/pin.json"
+sleep "$SETTLE_S"
+
+compact_s=0
+if [ "$policy" = compact-memory ]; then
+	t0=$(date +%s.%N)
+	echo 1 > /proc/sys/vm/compact_memory
+	compact_s=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.3f", $1 - $2}')
+	log "compact_memory took ${compact_s}s"
+fi
+
+$b frag --json > "$tmp/frag_before.json"
+cat /proc/vmstat > "$tmp/vmstat_before"
+$b reset
+attempts=$(python3 - "$tmp/frag_before.json" <<'PY'
+import json, sys
+z = json.load(open(sys.argv[1]))['zones']
+# Ask for more than can possibly succeed: every order-10 block that is
+# free or recoverable, plus a few, so the run measures the limit itself.
+print(sum(x['blocks_recoverable'] for x in z) + 8)
+PY
+)
+log "requesting $attempts order-10 blocks (gfp=$GFP)"
+t0=$(date +%s.%N)
+$b hot run --order 10 --count "$attempts" --gfp "$GFP" --json > "$tmp/hot.json"
+run_s=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.3f", $1 - $2}')
+cat /proc/vmstat > "$tmp/vmstat_after"
+$b stats --json > "$tmp/stats.json"
+$b tuner-stats --json > "$tmp/tuner.json"
+$b hot attempts --json > "$tmp/attempts.json" 2>/dev/null || true
+$b frag --json > "$tmp/frag_after.json"
+$b hot release > /dev/null
+
+python3 bench/challenge/collect.py "$tmp" "$policy" "$seed" "$compact_s" "$run_s" > "$out"
+log "$(python3 -c "import json,sys; r=json.load(open('$out')); print('%d/%d blocks, limit %d' % (r['successes'], r['attempts'], r['limit']))")"
+rmmod high_order_test
+rmmod buddy_monitor
