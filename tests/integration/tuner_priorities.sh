@@ -1,0 +1,82 @@
+#!/bin/sh
+# vm-mem: 1G
+# vm-timeout: 600
+# The tuner's decisions, checked against the kernel's own view: every direct
+# compaction the kernel starts is reported by the compaction:
+# mm_compaction_try_to_compact_pages tracepoint with the priority it runs
+# at. With always-max (and adaptive at threshold 0) every one of order >=
+# min_order must carry priority 0 and match the tuner's raises one for one;
+# with off (and adaptive at 100) the priorities are the kernel's own (1 or 2,
+# never 0) and the tuner raises nothing.
+. tests/integration/lib.sh
+load_monitor
+load_hot
+T=/sys/kernel/tracing/events/compaction/mm_compaction_try_to_compact_pages
+[ -d "$T" ] || fail "no compaction:mm_compaction_try_to_compact_pages tracepoint"
+hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
+
+# Fragment: a 256 KiB-holed tmpfs fill, so order-10 requests must compact.
+mkdir -p /mnt/fill && mount -t tmpfs -o size=100% tmpfs /mnt/fill
+python3 bench/challenge/fill.py /mnt/fill 256 25 >/dev/null || fail "fill failed"
+
+# trial NAME: run order-10 requests under the current policy and compare
+# the tracepoint's (order, prio) counts with the tuner's counters.
+trial() {
+	bctl reset
+	echo "$hist" > "$T/trigger"
+	bctl hot run --order 10 --count 6 --gfp retry >/dev/null || fail "$1: hot run failed"
+	bctl hot release >/dev/null
+	bctl hot run --order 4 --count 200 --gfp retry >/dev/null || fail "$1: hot run failed"
+	bctl hot release >/dev/null
+	echo "$hist:pause" >> "$T/trigger"
+	cat "$T/hist" > /tmp/hist.txt
+	echo "!$hist" >> "$T/trigger"
+	bctl tuner-stats --json > /tmp/tuner.json
+	bctl stats --json > /tmp/stats.json
+	python3 - "$1" "$2" <<'PY' || fail "$1: the tuner disagrees with the kernel"
+import json, re, sys
+name, expect = sys.argv[1], sys.argv[2]
+seen = {}
+for m in re.finditer(r'\{ order:\s*(\d+), prio:\s*(\d+) \} hitcount:\s*(\d+)',
+                     open('/tmp/hist.txt').read()):
+    seen[(int(m.group(1)), int(m.group(2)))] = int(m.group(3))
+tuner = {t['order']: t for t in json.load(open('/tmp/tuner.json'))['orders']}
+stats = {o['order']: o for o in json.load(open('/tmp/stats.json'))['orders']}
+total = sum(seen.values())
+print('%s: kernel saw %s' % (name, ', '.join('order %d prio %d: %d' % (o, p, n)
+                                            for (o, p), n in sorted(seen.items()))))
+assert total > 0, 'no direct compaction happened: the test proves nothing'
+for order in range(3, 11):
+    at = {p: seen.get((order, p), 0) for p in range(3)}
+    n = sum(at.values())
+    t = tuner[order]
+    # The monitor's own per-priority counts come from the same tracepoint.
+    assert stats[order]['compact_by_prio'] == [at[0], at[1], at[2]], (order, stats[order]['compact_by_prio'], at)
+    if expect == 'max':
+        assert at[1] == at[2] == 0, ('order %d ran below full priority' % order, at)
+        assert t['raises'] == at[0], ('order %d: %d raises, kernel saw %d at prio 0' % (order, t['raises'], at[0]))
+        assert stats[order]['adaptive'] == t['raises'], (stats[order]['adaptive'], t['raises'])
+    else:
+        assert at[0] == 0, ('order %d: the kernel ran at prio 0 with the tuner off' % order, at)
+        assert t['raises'] == 0, ('order %d raised %d' % (order, t['raises']))
+print('%s: %d direct compactions, all as expected (%s)' % (name, total, expect))
+PY
+}
+
+bctl policy off;        trial off kernel
+bctl policy always-max; trial always-max max
+bctl policy adaptive; bctl set-threshold 0;   trial adaptive-0 max
+bctl policy adaptive; bctl set-threshold 100; trial adaptive-100 kernel
+
+# Policy switches and unload while direct compaction is under way.
+( bctl hot run --order 10 --count 40 --gfp retry >/dev/null 2>&1 ) &
+hot=$!
+for p in observe adaptive always-max off observe adaptive always-max off; do
+	bctl policy "$p" || fail "switching to $p under load failed"
+	sleep 1
+done
+bctl policy always-max
+rmmod buddy_monitor || fail "rmmod under load failed"
+wait "$hot"
+bctl hot release >/dev/null 2>&1 || true
+note ok
