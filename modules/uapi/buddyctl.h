@@ -358,6 +358,16 @@ enum buddy_hot_state {
 	BUDDY_HOT_NR_STATES
 };
 
+/* Why the last run stopped making attempts (BUDDY_HOT_A_STOP_REASON). */
+enum buddy_hot_stop_reason {
+	BUDDY_HOT_STOP_NONE,		/* no run yet, or still running */
+	BUDDY_HOT_STOP_COUNT,		/* made all COUNT attempts */
+	BUDDY_HOT_STOP_FAILED,		/* HOLD_UNTIL_FAIL and an attempt failed */
+	BUDDY_HOT_STOP_RELEASED,	/* RELEASE (or module unload) during the run */
+	BUDDY_HOT_STOP_MEM_FLOOR,	/* MemAvailable would drop below MIN_FREE_PAGES */
+	BUDDY_HOT_NR_STOP_REASONS
+};
+
 enum buddy_hot_cmd {
 	BUDDY_HOT_CMD_UNSPEC,
 	BUDDY_HOT_CMD_RUN,
@@ -382,6 +392,9 @@ enum buddy_hot_attr {
 	BUDDY_HOT_A_ELAPSED_NS,		/* u64 */
 	BUDDY_HOT_A_ATTEMPT,		/* nest, enum buddy_hot_attempt_attr */
 	BUDDY_HOT_A_PAD,
+	BUDDY_HOT_A_STOP_REASON,	/* u32 enum buddy_hot_stop_reason */
+	BUDDY_HOT_A_GFP_FLAGS,		/* u32 the gfp_t bits the run used */
+	BUDDY_HOT_A_MIN_FREE_PAGES,	/* u64 safety floor (MemAvailable) of the run */
 	__BUDDY_HOT_A_LAST
 };
 #define BUDDY_HOT_A_MAX (__BUDDY_HOT_A_LAST - 1)
@@ -414,6 +427,15 @@ enum buddy_hot_attempt_attr {
 #define BUDDY_FRAG_GENL_NAME "buddy_frag"
 #define BUDDY_FRAG_GENL_VERSION 1
 
+/* Why the last PIN sweep stopped (BUDDY_FRAG_A_SWEEP_STOP). */
+enum buddy_frag_sweep_stop {
+	BUDDY_FRAG_SWEEP_NONE,		/* no sweep yet */
+	BUDDY_FRAG_SWEEP_TARGET,	/* took SWEEP_PERCENT of free memory */
+	BUDDY_FRAG_SWEEP_ALLOC_FAILED,	/* an order-0 allocation failed first */
+	BUDDY_FRAG_SWEEP_MEM_FLOOR,	/* free memory reached the sweep's safety floor */
+	BUDDY_FRAG_NR_SWEEP_STOPS
+};
+
 enum buddy_frag_cmd {
 	BUDDY_FRAG_CMD_UNSPEC,
 	BUDDY_FRAG_CMD_PIN,
@@ -432,6 +454,9 @@ enum buddy_frag_attr {
 	BUDDY_FRAG_A_PINNED_BLOCKS,	/* u64 order-10 blocks holding a pinned page */
 	BUDDY_FRAG_A_TOUCHED_BLOCKS,	/* u64 order-10 blocks the sweep drew pages from */
 	BUDDY_FRAG_A_PAD,
+	BUDDY_FRAG_A_SWEEP_TARGET,	/* u64 pages the sweep aimed for */
+	BUDDY_FRAG_A_SWEPT_PAGES,	/* u64 pages the sweep got */
+	BUDDY_FRAG_A_SWEEP_STOP,	/* u32 enum buddy_frag_sweep_stop */
 	__BUDDY_FRAG_A_LAST
 };
 #define BUDDY_FRAG_A_MAX (__BUDDY_FRAG_A_LAST - 1)
