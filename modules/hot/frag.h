@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fragmenter: pin unmovable pages in a chosen share of the
+ * order-10-aligned blocks an unmovable sweep drew pages from.
+ */
+#ifndef _HOT_FRAG_H
+#define _HOT_FRAG_H
+
+#include <linux/types.h>
+
+struct netlink_ext_ack;
+
+struct frag_params {
+	u32 pin_percent;	/* 0..100 */
+	u32 sweep_percent;	/* 1..95 */
+	u32 seed;
+};
+
+#define FRAG_DEFAULT_PIN_PERCENT	50
+#define FRAG_DEFAULT_SWEEP_PERCENT	90
+#define FRAG_MAX_SWEEP_PERCENT		95
+
+struct frag_status {
+	struct frag_params params;	/* of the last PIN */
+	u64 pinned_pages;
+	u64 pinned_blocks;
+	u64 touched_blocks;
+	u64 sweep_target;
+	u64 swept_pages;
+	u32 sweep_stop;			/* enum buddy_frag_sweep_stop */
+};
+
+int frag_pin(const struct frag_params *params, struct netlink_ext_ack *extack);
+void frag_release(void);
+void frag_status(struct frag_status *st);
+void frag_exit(void);
+
+#endif /* _HOT_FRAG_H */

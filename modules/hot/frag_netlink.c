@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "buddy_frag" generic netlink family: pin, inspect and release the
+ * fragmenter's pages (see frag.c and the contract in uapi/buddyctl.h).
+ * PIN and RELEASE need CAP_SYS_ADMIN and answer as STATUS does.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "frag.h"
+#include "frag_netlink.h"
+#include "uapi/buddyctl.h"
+
+static const struct nla_policy frag_pin_policy[BUDDY_FRAG_A_MAX + 1] = {
+	[BUDDY_FRAG_A_PIN_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 0, 100),
+	[BUDDY_FRAG_A_SWEEP_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 1, FRAG_MAX_SWEEP_PERCENT),
+	[BUDDY_FRAG_A_SEED] = { .type = NLA_U32 },
+};
+
+/* STATUS and RELEASE take no attributes. */
+static const struct nla_policy frag_empty_policy[BUDDY_FRAG_A_MAX + 1] = {};
+
+static struct genl_family frag_genl_family;
+
+static int frag_fill_status(struct sk_buff *skb, const struct frag_status *st)
+{
+	if (nla_put_u32(skb, BUDDY_FRAG_A_PIN_PERCENT, st->params.pin_percent) ||
+	    nla_put_u32(skb, BUDDY_FRAG_A_SWEEP_PERCENT, st->params.sweep_percent) ||
+	    nla_put_u32(skb, BUDDY_FRAG_A_SEED, st->params.seed) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_PINNED_PAGES, st->pinned_pages,
+			      BUDDY_FRAG_A_PAD) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_PINNED_BLOCKS, st->pinned_blocks,
+			      BUDDY_FRAG_A_PAD) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_TOUCHED_BLOCKS,
+			      st->touched_blocks, BUDDY_FRAG_A_PAD) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_SWEEP_TARGET, st->sweep_target,
+			      BUDDY_FRAG_A_PAD) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_SWEPT_PAGES, st->swept_pages,
+			      BUDDY_FRAG_A_PAD) ||
+	    nla_put_u32(skb, BUDDY_FRAG_A_SWEEP_STOP, st->sweep_stop))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int frag_reply_status(struct genl_info *info, u8 cmd)
+{
+	struct frag_status st;
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	frag_status(&st);
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &frag_genl_family, 0, cmd);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	ret = frag_fill_status(skb, &st);
+	if (ret)
+		goto err;
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+err:
+	nlmsg_free(skb);
+	return ret;
+}
+
+static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct frag_params p = {
+		.pin_percent = FRAG_DEFAULT_PIN_PERCENT,
+		.sweep_percent = FRAG_DEFAULT_SWEEP_PERCENT,
+	};
+	struct nlattr **a = info->attrs;
+	int ret;
+
+	if (a[BUDDY_FRAG_A_PIN_PERCENT])
+		p.pin_percent = nla_get_u32(a[BUDDY_FRAG_A_PIN_PERCENT]);
+	if (a[BUDDY_FRAG_A_SWEEP_PERCENT])
+		p.sweep_percent = nla_get_u32(a[BUDDY_FRAG_A_SWEEP_PERCENT]);
+	if (a[BUDDY_FRAG_A_SEED])
+		p.seed = nla_get_u32(a[BUDDY_FRAG_A_SEED]);
+
+	ret = frag_pin(&p, info->extack);
+	if (ret)
+		return ret;
+	return frag_reply_status(info, BUDDY_FRAG_CMD_PIN);
+}
+
+static int frag_genl_status(struct sk_buff *skb, struct genl_info *info)
+{
+	return frag_reply_status(info, BUDDY_FRAG_CMD_STATUS);
+}
+
+static int frag_genl_release(struct sk_buff *skb, struct genl_info *info)
+{
+	frag_release();
+	return frag_reply_status(info, BUDDY_FRAG_CMD_RELEASE);
+}
+
+static const struct genl_ops frag_genl_ops[] = {
+	{
+		.cmd = BUDDY_FRAG_CMD_PIN,
+		.doit = frag_genl_pin,
+		.policy = frag_pin_policy,
+		.maxattr = BUDDY_FRAG_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = BUDDY_FRAG_CMD_STATUS,
+		.doit = frag_genl_status,
+		.policy = frag_empty_policy,
+		.maxattr = BUDDY_FRAG_A_MAX,
+	},
+	{
+		.cmd = BUDDY_FRAG_CMD_RELEASE,
+		.doit = frag_genl_release,
+		.policy = frag_empty_policy,
+		.maxattr = BUDDY_FRAG_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family frag_genl_family __ro_after_init = {
+	.name = BUDDY_FRAG_GENL_NAME,
+	.version = BUDDY_FRAG_GENL_VERSION,
+	.maxattr = BUDDY_FRAG_A_MAX,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = frag_genl_ops,
+	.n_ops = ARRAY_SIZE(frag_genl_ops),
+};
+
+int __init frag_genl_init(void)
+{
+	return genl_register_family(&frag_genl_family);
+}
+
+void frag_genl_exit(void)
+{
+	genl_unregister_family(&frag_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(BUDDY_FRAG_GENL_NAME);
