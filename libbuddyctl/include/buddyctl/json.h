@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+// JSON (nlohmann) for every libbuddyctl type, in one place. Field names are
+// stable: tools read them (`buddyctl stats --json`, `buddyctl record`, the
+// report). Add fields freely; never rename or remove one.
+//
+// Conventions: snake_case names; enum-indexed arrays become objects keyed by
+// the names of types.h (e.g. "compact_by_prio": {"sync_full": 0, ...});
+// fragmentation indices stay integers times 1000 ("..._x1000") as the
+// kernel reports them; optional event fields are omitted when absent.
+#ifndef BUDDYCTL_JSON_H_
+#define BUDDYCTL_JSON_H_
+
+#include <nlohmann/json.hpp>
+
+#include "buddyctl/types.h"
+
+namespace buddyctl {
+
+void to_json(nlohmann::json& j, const OrderStats& s);
+void to_json(nlohmann::json& j, const Fallback& f);
+void to_json(nlohmann::json& j, const Stats& s);  // {"orders": [...], "fallbacks": [...], ...}
+// Histogram buckets, sums, maxima and the derived p50/p90/p99/max/mean.
+void to_json(nlohmann::json& j, const LatencyHistogram& h);
+void to_json(nlohmann::json& j, const ZoneFrag& z);
+void to_json(nlohmann::json& j, const Config& c);
+void to_json(nlohmann::json& j, const MonitorInfo& i);
+void to_json(nlohmann::json& j, const TunerOrderStats& s);
+void to_json(nlohmann::json& j, const BackgroundStats& b);
+void to_json(nlohmann::json& j, const TunerStats& s);
+void to_json(nlohmann::json& j, const Event& e);
+void to_json(nlohmann::json& j, const HotRunParams& p);
+void to_json(nlohmann::json& j, const HotStatus& s);
+void to_json(nlohmann::json& j, const HotAttempt& a);
+void to_json(nlohmann::json& j, const HotSummary& s);
+void to_json(nlohmann::json& j, const FragPinParams& p);
+void to_json(nlohmann::json& j, const FragStatus& s);
+
+}  // namespace buddyctl
+
+#endif  // BUDDYCTL_JSON_H_

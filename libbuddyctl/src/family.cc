@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "buddyctl/family.h"
+
+#include <linux/genetlink.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "buddyctl/status_macros.h"
+#include "uapi/buddyctl.h"
+
+namespace buddyctl {
+
+const FamilySpec kMonitorFamily{BUDDY_MON_GENL_NAME, BUDDY_MON_GENL_VERSION, "buddy_monitor"};
+const FamilySpec kHotFamily{BUDDY_HOT_GENL_NAME, BUDDY_HOT_GENL_VERSION, "high_order_test"};
+const FamilySpec kFragFamily{BUDDY_FRAG_GENL_NAME, BUDDY_FRAG_GENL_VERSION, "high_order_test"};
+
+namespace {
+// The controller's own version as sent by iproute2/libnl.
+constexpr uint8_t kCtrlVersion = 2;
+}  // namespace
+
+absl::StatusOr<FamilyInfo> ResolveFamily(Transport& transport, absl::string_view name) {
+  MessageBuilder b(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, kCtrlVersion);
+  b.PutString(CTRL_ATTR_FAMILY_NAME, std::string(name));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message req, b.Build());
+  auto replies = transport.Transact(req);
+  if (!replies.ok()) {
+    if (KernelErrno(replies.status()) == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("generic netlink family '", name, "' not found"));
+    }
+    return DescribeKernelError(replies.status(), absl::StrCat("resolving family '", name, "'"));
+  }
+  BUDDYCTL_ASSIGN_OR_RETURN(Message reply, SingleReply(std::move(*replies), "resolve family"));
+  AttrTable t(reply.attrs(), reply.attrs_len(), CTRL_ATTR_MAX);
+  FamilyInfo info;
+  info.name = t.Str(CTRL_ATTR_FAMILY_NAME);
+  info.id = t.U16(CTRL_ATTR_FAMILY_ID);
+  info.version = t.U32(CTRL_ATTR_VERSION);
+  info.hdrsize = t.U32(CTRL_ATTR_HDRSIZE);
+  AttrTable groups = t.Nested(CTRL_ATTR_MCAST_GROUPS, 64);
+  for (int i = 1; i <= 64; ++i) {
+    if (!groups.Has(i)) continue;
+    AttrTable g = groups.Nested(i, CTRL_ATTR_MCAST_GRP_MAX);
+    info.mcast_groups.emplace_back(g.Str(CTRL_ATTR_MCAST_GRP_NAME), g.U32(CTRL_ATTR_MCAST_GRP_ID));
+  }
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  if (info.id == 0) {
+    return absl::InternalError(absl::StrCat("controller reply for '", name, "' has no family id"));
+  }
+  return info;
+}
+
+absl::StatusOr<FamilyClient> FamilyClient::Open(std::shared_ptr<Transport> transport,
+                                                const FamilySpec& spec) {
+  if (!transport) return absl::InvalidArgumentError("no transport");
+  auto info = ResolveFamily(*transport, spec.family);
+  if (!info.ok()) {
+    if (absl::IsNotFound(info.status())) {
+      return absl::NotFoundError(
+          absl::StrCat(spec.module, " module is not loaded (family '", spec.family,
+                       "' not found); load it with: insmod modules/", spec.module, ".ko"));
+    }
+    return info.status();
+  }
+  if (info->version != spec.version) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(spec.family, " interface version mismatch: the loaded module speaks version ",
+                     info->version, ", this buddyctl was built for version ", spec.version,
+                     "; build buddyctl and the modules from the same tree"));
+  }
+  return FamilyClient(std::move(transport), spec, std::move(*info));
+}
+
+absl::StatusOr<std::vector<Message>> FamilyClient::Call(uint8_t cmd, absl::string_view op,
+                                                        const Filler& fill, bool dump) {
+  MessageBuilder b(info_.id, cmd, static_cast<uint8_t>(spec_.version),
+                   dump ? static_cast<uint16_t>(NLM_F_DUMP) : uint16_t{0});
+  if (fill) fill(b);
+  BUDDYCTL_ASSIGN_OR_RETURN(Message req, b.Build());
+  auto replies = transport_->Transact(req);
+  if (!replies.ok()) return DescribeKernelError(replies.status(), op);
+  for (const Message& m : *replies) {
+    if (!m.Valid() || m.type() != info_.id) {
+      return absl::InternalError(
+          absl::StrCat(op, ": unexpected reply (not from family '", spec_.family, "')"));
+    }
+  }
+  return replies;
+}
+
+absl::StatusOr<uint32_t> FamilyClient::GroupId(absl::string_view name) const {
+  for (const auto& [gname, id] : info_.mcast_groups) {
+    if (gname == name) return id;
+  }
+  return absl::NotFoundError(absl::StrCat("family '", spec_.family, "' has no multicast group '",
+                                          name, "' (module too old?)"));
+}
+
+absl::Status DescribeKernelError(const absl::Status& status, absl::string_view op) {
+  const int err = KernelErrno(status);
+  if (err == 0) return status;  // a local/socket error, already worded
+  if (err == EPERM || err == EACCES) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("permission denied: ", op, " needs CAP_SYS_ADMIN (run as root)"));
+  }
+  return absl::Status(status.code(), absl::StrCat(op, " failed: ", status.message()));
+}
+
+absl::StatusOr<Message> SingleReply(std::vector<Message> replies, absl::string_view op) {
+  if (replies.empty()) return absl::InternalError(absl::StrCat(op, ": the kernel sent no reply"));
+  return std::move(replies.front());
+}
+
+}  // namespace buddyctl

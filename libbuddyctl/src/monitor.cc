@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "buddyctl/monitor.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "buddyctl/netlink_transport.h"
+#include "buddyctl/status_macros.h"
+#include "uapi/buddyctl.h"
+
+namespace buddyctl {
+namespace {
+
+OrderStats ParseOrderStats(const AttrTable& t) {
+  OrderStats s;
+  s.order = t.U32(BUDDY_MON_OA_ORDER);
+  s.requests = t.U64(BUDDY_MON_OA_REQUESTS);
+  s.successes = t.U64(BUDDY_MON_OA_SUCCESSES);
+  s.failures = t.U64(BUDDY_MON_OA_FAILURES);
+  s.slowpath = t.U64(BUDDY_MON_OA_SLOWPATH);
+  s.compact_attempts = t.U64(BUDDY_MON_OA_COMPACT_ATTEMPTS);
+  s.compact_requests = t.U64(BUDDY_MON_OA_COMPACT_REQUESTS);
+  s.compact_pages = t.U64(BUDDY_MON_OA_COMPACT_PAGES);
+  s.compact_by_prio = t.U64Array<kNrPrios>(BUDDY_MON_OA_COMPACT_PRIO);
+  s.compact_by_result = t.U64Array<kNrCompactResults>(BUDDY_MON_OA_COMPACT_RESULT);
+  s.compact_deferred = t.U64(BUDDY_MON_OA_COMPACT_DEFERRED);
+  s.adaptive = t.U64(BUDDY_MON_OA_ADAPTIVE);
+  s.requests_by_mt = t.U64Array<kNrMigratetypes>(BUDDY_MON_OA_MT_REQUESTS);
+  s.failures_by_mt = t.U64Array<kNrMigratetypes>(BUDDY_MON_OA_MT_FAILURES);
+  return s;
+}
+
+Fallback ParseFallback(const AttrTable& t) {
+  Fallback f;
+  f.alloc_order = t.U32(BUDDY_MON_FA_ALLOC_ORDER);
+  f.fallback_order = t.U32(BUDDY_MON_FA_FALLBACK_ORDER);
+  f.alloc_mt = t.U32(BUDDY_MON_FA_ALLOC_MT);
+  f.fallback_mt = t.U32(BUDDY_MON_FA_FALLBACK_MT);
+  f.fragmenting = t.U8(BUDDY_MON_FA_FRAGMENTING) != 0;
+  f.count = t.U64(BUDDY_MON_FA_COUNT);
+  return f;
+}
+
+LatencyHistogram ParseLatency(const AttrTable& t) {
+  LatencyHistogram h;
+  h.order = t.U32(BUDDY_MON_LA_ORDER);
+  h.fast = t.U64Array<kLatBuckets>(BUDDY_MON_LA_FAST_HIST);
+  h.slow = t.U64Array<kLatBuckets>(BUDDY_MON_LA_SLOW_HIST);
+  h.fast_max_ns = t.U64(BUDDY_MON_LA_FAST_MAX_NS);
+  h.slow_max_ns = t.U64(BUDDY_MON_LA_SLOW_MAX_NS);
+  h.fast_sum_ns = t.U64(BUDDY_MON_LA_FAST_SUM_NS);
+  h.slow_sum_ns = t.U64(BUDDY_MON_LA_SLOW_SUM_NS);
+  h.missed = t.U64(BUDDY_MON_LA_MISSED);
+  return h;
+}
+
+Config ParseConfig(const AttrTable& t) {
+  Config c;
+  c.latency = t.U8(BUDDY_MON_CA_LATENCY) != 0;
+  c.events_per_sec = t.U32(BUDDY_MON_CA_EVENTS_PER_SEC);
+  c.policy = static_cast<Policy>(t.U32(BUDDY_MON_CA_POLICY));
+  c.threshold = t.U32(BUDDY_MON_CA_THRESHOLD);
+  c.min_order = t.U32(BUDDY_MON_CA_MIN_ORDER);
+  c.bg_enabled = t.U8(BUDDY_MON_CA_BG_ENABLED) != 0;
+  c.bg_order = t.U32(BUDDY_MON_CA_BG_ORDER);
+  c.bg_interval_ms = t.U32(BUDDY_MON_CA_BG_INTERVAL_MS);
+  return c;
+}
+
+ZoneFrag ParseZone(const AttrTable& t) {
+  ZoneFrag z;
+  z.node = t.U32(BUDDY_MON_ZA_NODE);
+  z.zone_idx = t.U32(BUDDY_MON_ZA_ZONE_IDX);
+  z.zone_name = t.Str(BUDDY_MON_ZA_ZONE_NAME);
+  z.managed_pages = t.U64(BUDDY_MON_ZA_MANAGED_PAGES);
+  z.present_pages = t.U64(BUDDY_MON_ZA_PRESENT_PAGES);
+  z.free_pages = t.U64(BUDDY_MON_ZA_FREE_PAGES);
+  z.start_pfn = t.U64(BUDDY_MON_ZA_START_PFN);
+  z.spanned_pages = t.U64(BUDDY_MON_ZA_SPANNED_PAGES);
+  AttrTable blocks = t.Nested(BUDDY_MON_ZA_FREE_BLOCKS, kNrOrders);
+  for (int o = 0; o < kNrOrders; ++o) {
+    z.free_blocks[static_cast<size_t>(o)] = blocks.U64Array<kNrMigratetypes>(o + 1);
+  }
+  z.nr_free = t.U64Array<kNrOrders>(BUDDY_MON_ZA_NR_FREE);
+  auto unusable = t.U64Array<kNrOrders>(BUDDY_MON_ZA_UNUSABLE_INDEX);
+  auto extfrag = t.U64Array<kNrOrders>(BUDDY_MON_ZA_EXTFRAG_INDEX);
+  for (size_t o = 0; o < kNrOrders; ++o) {
+    z.unusable_index[o] = static_cast<int64_t>(unusable[o]);
+    z.extfrag_index[o] = static_cast<int64_t>(extfrag[o]);  // (u64)(s64) on the wire
+  }
+  z.proactive_score = t.U32(BUDDY_MON_ZA_PROACTIVE_SCORE);
+  z.node_proactive_score = t.U32(BUDDY_MON_ZA_NODE_PROACTIVE_SCORE);
+  z.blocks_total = t.U64(BUDDY_MON_ZA_BLOCKS_TOTAL);
+  z.blocks_free = t.U64(BUDDY_MON_ZA_BLOCKS_FREE);
+  z.blocks_recoverable = t.U64(BUDDY_MON_ZA_BLOCKS_RECOVERABLE);
+  return z;
+}
+
+TunerOrderStats ParseTunerOrder(const AttrTable& t) {
+  TunerOrderStats s;
+  s.order = t.U32(BUDDY_MON_TA_ORDER);
+  s.decisions = t.U64(BUDDY_MON_TA_DECISIONS);
+  s.raises = t.U64(BUDDY_MON_TA_RAISES);
+  s.deferrals = t.U64(BUDDY_MON_TA_DEFERRALS);
+  s.would_raise = t.U64(BUDDY_MON_TA_WOULD_RAISE);
+  s.raised_result = t.U64Array<kNrCompactResults>(BUDDY_MON_TA_RAISED_RESULT);
+  s.kept_result = t.U64Array<kNrCompactResults>(BUDDY_MON_TA_KEPT_RESULT);
+  s.raised_success = t.U64(BUDDY_MON_TA_RAISED_SUCCESS);
+  s.kept_success = t.U64(BUDDY_MON_TA_KEPT_SUCCESS);
+  return s;
+}
+
+AttrTable TopLevel(const Message& m) {
+  return AttrTable(m.attrs(), m.attrs_len(), BUDDY_MON_A_MAX);
+}
+
+absl::Status CheckOrderArg(std::optional<uint32_t> order) {
+  if (order) return ValidateOrder(*order);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Event> ParseEvent(const Message& msg) {
+  if (!msg.Valid() || msg.cmd() != BUDDY_MON_CMD_EVENT) {
+    return absl::InternalError("not a buddy_monitor event message");
+  }
+  AttrTable t(msg.attrs(), msg.attrs_len(), BUDDY_MON_EV_A_MAX);
+  Event e;
+  e.type = t.U32(BUDDY_MON_EV_A_TYPE);
+  e.time_ns = t.U64(BUDDY_MON_EV_A_TIME_NS);
+  auto opt32 = [&t](int type) -> std::optional<uint32_t> {
+    if (!t.Has(type)) return std::nullopt;
+    return t.U32(type);
+  };
+  e.order = opt32(BUDDY_MON_EV_A_ORDER);
+  e.gfp = opt32(BUDDY_MON_EV_A_GFP);
+  e.migratetype = opt32(BUDDY_MON_EV_A_MIGRATETYPE);
+  e.prio = opt32(BUDDY_MON_EV_A_PRIO);
+  e.orig_prio = opt32(BUDDY_MON_EV_A_ORIG_PRIO);
+  e.result = opt32(BUDDY_MON_EV_A_RESULT);
+  e.frag_pct = opt32(BUDDY_MON_EV_A_FRAG_PCT);
+  e.cpu = opt32(BUDDY_MON_EV_A_CPU);
+  e.pid = opt32(BUDDY_MON_EV_A_PID);
+  if (t.Has(BUDDY_MON_EV_A_COMM)) e.comm = t.Str(BUDDY_MON_EV_A_COMM);
+  if (t.Has(BUDDY_MON_EV_A_DROPPED)) e.dropped = t.U64(BUDDY_MON_EV_A_DROPPED);
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return e;
+}
+
+absl::StatusOr<std::optional<Event>> EventStream::Next(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    BUDDYCTL_ASSIGN_OR_RETURN(
+        std::optional<Message> msg,
+        source_->Next(std::max(deadline - absl::Now(), absl::ZeroDuration())));
+    if (!msg) return std::nullopt;
+    // Other families' or commands' messages are not ours: skip them.
+    if (msg->Valid() && msg->type() == family_id_ && msg->cmd() == BUDDY_MON_CMD_EVENT) {
+      BUDDYCTL_ASSIGN_OR_RETURN(Event e, ParseEvent(*msg));
+      return e;
+    }
+    if (absl::Now() >= deadline) return std::nullopt;
+  }
+}
+
+absl::StatusOr<Monitor> Monitor::Open() {
+  BUDDYCTL_ASSIGN_OR_RETURN(std::shared_ptr<Transport> t, OpenNetlinkTransport());
+  return Open(std::move(t));
+}
+
+absl::StatusOr<Monitor> Monitor::Open(std::shared_ptr<Transport> transport) {
+  BUDDYCTL_ASSIGN_OR_RETURN(FamilyClient f,
+                            FamilyClient::Open(std::move(transport), kMonitorFamily));
+  return Monitor(std::move(f));
+}
+
+absl::StatusOr<MonitorInfo> Monitor::Info() {
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_INFO, "info"));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "info"));
+  AttrTable t = TopLevel(m);
+  MonitorInfo info;
+  info.abi_version = t.U32(BUDDY_MON_A_ABI_VERSION);
+  info.kernel_release = t.Str(BUDDY_MON_A_KERNEL_RELEASE);
+  info.nr_orders = t.U32(BUDDY_MON_A_NR_ORDERS);
+  info.config = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return info;
+}
+
+absl::StatusOr<Stats> Monitor::GetStats(std::optional<uint32_t> order) {
+  BUDDYCTL_RETURN_IF_ERROR(CheckOrderArg(order));
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
+                            family_.Call(BUDDY_MON_CMD_GET_STATS, "stats", [&](MessageBuilder& b) {
+                              if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
+                            }));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "stats"));
+  AttrTable t = TopLevel(m);
+  Stats s;
+  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
+                                .All(BUDDY_MON_A_ORDER_STATS, BUDDY_MON_OA_MAX)) {
+    s.orders.push_back(ParseOrderStats(o));
+  }
+  for (const AttrTable& f : t.Nested(BUDDY_MON_A_FALLBACKS, BUDDY_MON_A_MAX)
+                                .All(BUDDY_MON_A_FALLBACK, BUDDY_MON_FA_MAX)) {
+    s.fallbacks.push_back(ParseFallback(f));
+  }
+  s.slowpath_missed = t.U64(BUDDY_MON_A_SLOWPATH_MISSED);
+  s.events_dropped = t.U64(BUDDY_MON_A_EVENTS_DROPPED);
+  s.events_sent = t.U64(BUDDY_MON_A_EVENTS_SENT);
+  s.reset_time_ns = t.U64(BUDDY_MON_A_RESET_TIME_NS);
+  s.now_ns = t.U64(BUDDY_MON_A_NOW_NS);
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return s;
+}
+
+absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<uint32_t> order) {
+  BUDDYCTL_RETURN_IF_ERROR(CheckOrderArg(order));
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      auto replies, family_.Call(BUDDY_MON_CMD_GET_LATENCY, "latency", [&](MessageBuilder& b) {
+        if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
+      }));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "latency"));
+  AttrTable t = TopLevel(m);
+  std::vector<LatencyHistogram> out;
+  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
+                                .All(BUDDY_MON_A_ORDER_LATENCY, BUDDY_MON_LA_MAX)) {
+    out.push_back(ParseLatency(o));
+  }
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return out;
+}
+
+absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag() {
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
+                            family_.Call(BUDDY_MON_CMD_GET_FRAG, "frag", nullptr, /*dump=*/true));
+  std::vector<ZoneFrag> zones;
+  for (const Message& m : replies) {
+    AttrTable t(m.attrs(), m.attrs_len(), BUDDY_MON_ZA_MAX);
+    zones.push_back(ParseZone(t));
+    BUDDYCTL_RETURN_IF_ERROR(t.status());
+  }
+  return zones;
+}
+
+absl::Status Monitor::Reset() { return family_.Call(BUDDY_MON_CMD_RESET, "reset").status(); }
+
+absl::StatusOr<Config> Monitor::GetConfig() {
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_CONFIG, "get config"));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "get config"));
+  AttrTable t = TopLevel(m);
+  Config c = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return c;
+}
+
+absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
+  if (u.empty()) return absl::InvalidArgumentError("set config: nothing to change");
+  BUDDYCTL_RETURN_IF_ERROR(u.Validate());
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      auto replies, family_.Call(BUDDY_MON_CMD_SET_CONFIG, "set config", [&](MessageBuilder& b) {
+        b.BeginNest(BUDDY_MON_A_CONFIG);
+        if (u.latency) b.PutU8(BUDDY_MON_CA_LATENCY, *u.latency ? 1 : 0);
+        if (u.events_per_sec) b.PutU32(BUDDY_MON_CA_EVENTS_PER_SEC, *u.events_per_sec);
+        if (u.policy) b.PutU32(BUDDY_MON_CA_POLICY, static_cast<uint32_t>(*u.policy));
+        if (u.threshold) b.PutU32(BUDDY_MON_CA_THRESHOLD, *u.threshold);
+        if (u.min_order) b.PutU32(BUDDY_MON_CA_MIN_ORDER, *u.min_order);
+        if (u.bg_enabled) b.PutU8(BUDDY_MON_CA_BG_ENABLED, *u.bg_enabled ? 1 : 0);
+        if (u.bg_order) b.PutU32(BUDDY_MON_CA_BG_ORDER, *u.bg_order);
+        if (u.bg_interval_ms) b.PutU32(BUDDY_MON_CA_BG_INTERVAL_MS, *u.bg_interval_ms);
+        b.EndNest();
+      }));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "set config"));
+  AttrTable t = TopLevel(m);
+  Config c = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return c;
+}
+
+absl::StatusOr<TunerStats> Monitor::GetTunerStats() {
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
+                            family_.Call(BUDDY_MON_CMD_GET_TUNER_STATS, "tuner stats"));
+  BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "tuner stats"));
+  AttrTable t = TopLevel(m);
+  TunerStats s;
+  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
+                                .All(BUDDY_MON_A_TUNER_ORDER, BUDDY_MON_TA_MAX)) {
+    s.orders.push_back(ParseTunerOrder(o));
+  }
+  AttrTable bg = t.Nested(BUDDY_MON_A_BACKGROUND, BUDDY_MON_BA_MAX);
+  s.background.checks = bg.U64(BUDDY_MON_BA_CHECKS);
+  s.background.triggers = bg.U64(BUDDY_MON_BA_TRIGGERS);
+  s.background.ratelimited = bg.U64(BUDDY_MON_BA_RATELIMITED);
+  s.background.blocks_gained = bg.U64(BUDDY_MON_BA_BLOCKS_GAINED);
+  s.background.last_frag_pct = bg.U32(BUDDY_MON_BA_LAST_FRAG_PCT);
+  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  return s;
+}
+
+absl::StatusOr<EventStream> Monitor::Subscribe() {
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t group, family_.GroupId(BUDDY_MON_MCGRP_EVENTS));
+  BUDDYCTL_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> src, family_.transport().Subscribe(group));
+  return EventStream(std::move(src), family_.info().id);
+}
+
+absl::Status Monitor::Subscribe(const std::function<bool(const Event&)>& on_event,
+                                const std::function<bool()>& stop, absl::Duration poll) {
+  BUDDYCTL_ASSIGN_OR_RETURN(EventStream stream, Subscribe());
+  while (!stop || !stop()) {
+    BUDDYCTL_ASSIGN_OR_RETURN(std::optional<Event> e, stream.Next(poll));
+    if (e && !on_event(*e)) break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace buddyctl
