@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+// fragment pin|status|release: the fragmenter in high_order_test.ko.
+#include "absl/strings/str_format.h"
+#include "buddyctl/json.h"
+#include "buddyctl/status_macros.h"
+#include "cli.h"
+
+namespace buddyctl::cli {
+namespace {
+
+void Print(std::ostream& out, const FragStatus& s) {
+  out << absl::StrFormat("pinned %u pages in %u order-10 blocks (the sweep drew from %u blocks)\n",
+                         s.pinned_pages, s.pinned_blocks, s.touched_blocks);
+}
+
+absl::Status Pin(Context& ctx, const Args& a) {
+  FragPinParams p;
+  BUDDYCTL_ASSIGN_OR_RETURN(p.pin_percent, ParseUint(*a.Get("--percent"), 0, 100, "percent"));
+  if (auto v = a.Get("--sweep-percent")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(p.sweep_percent, ParseUint(*v, 1, 95, "sweep percent"));
+  }
+  if (auto v = a.Get("--seed")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(p.seed, ParseUint(*v, 0, UINT32_MAX, "seed"));
+  }
+  BUDDYCTL_RETURN_IF_ERROR(p.Validate());
+  BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
+  BUDDYCTL_ASSIGN_OR_RETURN(FragStatus s, frag.Pin(p));
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json{{"params", p}, {"status", s}}.dump() << "\n";
+  } else {
+    Print(*ctx.out, s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PinChecked(Context& ctx, const Args& a) {
+  if (!a.Has("--percent")) return UsageError("missing --percent P");
+  return Pin(ctx, a);
+}
+
+absl::Status Status(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
+  BUDDYCTL_ASSIGN_OR_RETURN(FragStatus s, frag.Status());
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json(s).dump() << "\n";
+  } else {
+    Print(*ctx.out, s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Release(Context& ctx, const Args& /*a*/) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
+  BUDDYCTL_RETURN_IF_ERROR(frag.Release());
+  *ctx.out << "released every pinned page\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddFragmentCommands(std::vector<Command>& t) {
+  t.push_back(
+      {"fragment pin",
+       PinChecked,
+       "fragment memory: pin unmovable pages in a share of 4 MiB blocks (root)",
+       "buddyctl fragment pin --percent P [--sweep-percent S] [--seed N] [--json]",
+       R"(high_order_test.ko allocates unmovable order-0 pages until S percent of
+free memory is taken, keeps one page in P percent of the order-10-aligned
+blocks those pages came from (chosen with the seed, so runs repeat), and
+frees the rest. Those blocks can no longer become free 4 MiB blocks, by
+any amount of compaction: `buddyctl frag` shows the recoverable count.
+
+options:
+  --percent P         0..100: share of touched 4 MiB blocks to pin
+  --sweep-percent S   1..95: share of free memory to sweep (default 80)
+  --seed N            choice of blocks (default 1)
+
+examples:
+  sudo buddyctl fragment pin --percent 30
+  buddyctl frag | tail -1
+  sudo buddyctl fragment release
+)",
+       {{"--percent", true}, {"--sweep-percent", true}, {"--seed", true}, {"--json", false}}});
+  t.push_back({"fragment status",
+               Status,
+               "pages and blocks currently pinned",
+               "buddyctl fragment status [--json]",
+               "",
+               {{"--json", false}}});
+  t.push_back({"fragment release",
+               Release,
+               "free every pinned page (root)",
+               "buddyctl fragment release",
+               "",
+               {}});
+}
+
+}  // namespace buddyctl::cli

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+// stats, latency, frag, reset, info: one-shot reads of buddy_monitor.
+#include "absl/strings/str_cat.h"
+#include "buddyctl/json.h"
+#include "buddyctl/status_macros.h"
+#include "cli.h"
+#include "format.h"
+
+namespace buddyctl::cli {
+namespace {
+
+absl::StatusOr<std::optional<uint32_t>> OrderFlag(const Args& a) {
+  auto v = a.Get("--order");
+  if (!v) return std::optional<uint32_t>();
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, 0, kMaxOrder, "order"));
+  return std::optional<uint32_t>(o);
+}
+
+absl::Status Stats(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(std::optional<uint32_t> order, OrderFlag(a));
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(buddyctl::Stats s, mon.GetStats(order));
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json(s).dump() << "\n";
+    return absl::OkStatus();
+  }
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
+  PrintStatsTable(*ctx.out, s, zones);
+  return absl::OkStatus();
+}
+
+absl::Status Frag(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json{{"zones", zones}}.dump() << "\n";
+    return absl::OkStatus();
+  }
+  PrintFrag(*ctx.out, zones);
+  return absl::OkStatus();
+}
+
+absl::Status Latency(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(std::optional<uint32_t> order, OrderFlag(a));
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<LatencyHistogram> hist, mon.GetLatency(order));
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json{{"orders", hist}}.dump() << "\n";
+    return absl::OkStatus();
+  }
+  bool any = false;
+  for (const LatencyHistogram& h : hist) {
+    if (h.Count() == 0 && !order) continue;
+    PrintLatency(*ctx.out, h);
+    any = any || h.Count() > 0;
+  }
+  if (!any) {
+    BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
+    *ctx.out << (c.latency ? "no allocations timed yet\n"
+                           : "no latency samples: latency capture is off (turn it on with: "
+                             "buddyctl latency-mode on)\n");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Reset(Context& ctx, const Args& /*a*/) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_RETURN_IF_ERROR(mon.Reset());
+  *ctx.out << "counters and histograms reset\n";
+  return absl::OkStatus();
+}
+
+absl::Status Info(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(MonitorInfo info, mon.Info());
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json(info).dump() << "\n";
+    return absl::OkStatus();
+  }
+  *ctx.out << "buddy_monitor ABI version " << info.abi_version << ", kernel " << info.kernel_release
+           << ", " << info.nr_orders << " orders\n";
+  PrintConfig(*ctx.out, info.config);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddMonitorCommands(std::vector<Command>& t) {
+  t.push_back({"stats",
+               Stats,
+               "per-order allocation counters (requests, slow path, compaction)",
+               "buddyctl stats [--order N] [--json]",
+               R"(Counts every __alloc_pages call by order since the last reset (per-CPU
+counters in buddy_monitor.ko, summed on read). Columns:
+  req/success/fail   calls, and how they ended (req == success + fail)
+  slowpath           calls that entered __alloc_pages_slowpath
+  compact            direct compactions, split by priority (sync_full,
+                     sync_light, async), deferrals and successes
+  adaptive           compactions whose priority the tuner raised
+  frag_pct           unusable free space index of the order, all zones (%)
+
+options:
+  --order N   only order N (0..10)
+  --json      {"orders": [{"order": 0, "requests": N, "successes": N,
+              "failures": N, "slowpath": N, ...}], "fallbacks": [...], ...}
+
+examples:
+  buddyctl stats
+  buddyctl stats --order 9
+  buddyctl stats --json | jq '.orders[] | select(.order >= 9)'
+)",
+               {{"--order", true}, {"--json", false}}});
+  t.push_back({"latency",
+               Latency,
+               "allocation latency per order: percentiles and a histogram",
+               "buddyctl latency [--order N] [--json]",
+               R"(Time spent in each __alloc_pages call, as log2 histograms of nanoseconds per
+order, split fast path / slow path. Percentiles are interpolated inside a
+histogram bucket (accurate to a factor of 2, clamped to the exact maximum).
+Capture is off by default (it costs more than counting):
+  buddyctl latency-mode on
+
+options:
+  --order N   only order N (0..10)
+  --json      every histogram with p50_ns/p90_ns/p99_ns/max_ns/mean_ns
+
+examples:
+  sudo buddyctl latency-mode on && sleep 10 && buddyctl latency --order 9
+)",
+               {{"--order", true}, {"--json", false}}});
+  t.push_back({"frag",
+               Frag,
+               "fragmentation per zone: free blocks, indices, 4 MiB feasibility",
+               "buddyctl frag [--json]",
+               R"(For every populated zone: free blocks per order and migratetype, the
+unusable free space index and the fragmentation index per order (exactly as
+debugfs extfrag/ prints them), the proactive-compaction score, and the 4 MiB
+feasibility: order-10 blocks free now, and order-10-aligned blocks that hold
+only free or movable pages (the most any compaction could produce).
+
+options:
+  --json   {"zones": [{"node": 0, "zone": "Normal", "free_blocks": [...],
+           "unusable_index_x1000": [...], "blocks_recoverable": N, ...}]}
+
+examples:
+  buddyctl frag
+  buddyctl frag --json | jq '[.zones[].blocks_recoverable] | add'
+)",
+               {{"--json", false}}});
+  t.push_back({"reset",
+               Reset,
+               "zero every counter and histogram (root)",
+               "buddyctl reset",
+               "Zeroes buddy_monitor's counters and latency histograms. Needs CAP_SYS_ADMIN.\n\n"
+               "example:\n  sudo buddyctl reset && run-workload && buddyctl stats\n",
+               {}});
+  t.push_back({"info",
+               Info,
+               "module version, kernel release and configuration",
+               "buddyctl info [--json]",
+               "",
+               {{"--json", false}}});
+}
+
+}  // namespace buddyctl::cli

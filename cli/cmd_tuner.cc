@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+// policy, set-threshold, set-min-order, background, latency-mode,
+// tuner-stats: the tuner's controls and counters. Every argument is checked
+// before anything is sent; the kernel checks again.
+#include "absl/strings/str_cat.h"
+#include "buddyctl/json.h"
+#include "buddyctl/status_macros.h"
+#include "cli.h"
+#include "format.h"
+
+namespace buddyctl::cli {
+namespace {
+
+absl::Status Apply(Context& ctx, const ConfigUpdate& u, bool json) {
+  BUDDYCTL_RETURN_IF_ERROR(u.Validate());
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.SetConfig(u));
+  if (json) {
+    *ctx.out << nlohmann::json(c).dump() << "\n";
+  } else {
+    PrintConfig(*ctx.out, c);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PolicyCmd(Context& ctx, const Args& a) {
+  if (a.positional().empty()) {
+    BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+    BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
+    if (a.Has("--json")) {
+      *ctx.out << nlohmann::json(c).dump() << "\n";
+    } else {
+      PrintConfig(*ctx.out, c);
+    }
+    return absl::OkStatus();
+  }
+  auto p = ParsePolicy(a.positional()[0]);
+  if (!p.ok()) return BadValue(p.status().message());
+  ConfigUpdate u;
+  u.policy = *p;
+  return Apply(ctx, u, a.Has("--json"));
+}
+
+absl::Status SetThreshold(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], 0, 100, "threshold"));
+  ConfigUpdate u;
+  u.threshold = v;
+  return Apply(ctx, u, a.Has("--json"));
+}
+
+absl::Status SetMinOrder(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], 0, kMaxOrder, "min order"));
+  ConfigUpdate u;
+  u.min_order = v;
+  return Apply(ctx, u, a.Has("--json"));
+}
+
+absl::Status Background(Context& ctx, const Args& a) {
+  ConfigUpdate u;
+  BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "background switch"));
+  u.bg_enabled = on;
+  if (auto v = a.Get("--order")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, 0, kMaxOrder, "order"));
+    u.bg_order = o;
+  }
+  if (auto v = a.Get("--interval-ms")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, 100, 60000, "interval"));
+    u.bg_interval_ms = ms;
+  }
+  return Apply(ctx, u, a.Has("--json"));
+}
+
+absl::Status LatencyMode(Context& ctx, const Args& a) {
+  ConfigUpdate u;
+  BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "latency mode"));
+  u.latency = on;
+  return Apply(ctx, u, a.Has("--json"));
+}
+
+absl::Status TunerStatsCmd(Context& ctx, const Args& a) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  BUDDYCTL_ASSIGN_OR_RETURN(TunerStats t, mon.GetTunerStats());
+  if (a.Has("--json")) {
+    *ctx.out << nlohmann::json(t).dump() << "\n";
+    return absl::OkStatus();
+  }
+  PrintTunerStats(*ctx.out, t);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddTunerCommands(std::vector<Command>& t) {
+  t.push_back({"policy",
+               PolicyCmd,
+               "show the tuner's configuration, or switch its policy (root)",
+               "buddyctl policy [off|observe|adaptive|always-max] [--json]",
+               R"(The tuner decides the priority of every direct compaction of order >=
+min_order, from the fragmentation of the requested order:
+  off          the kernel's own priority, untouched
+  observe      decide as adaptive would and count it, change nothing
+  adaptive     fragmentation > threshold: compact at full priority now;
+               otherwise keep the kernel's priority (defer)
+  always-max   every eligible compaction at full priority (upper bound)
+Without an argument, prints the whole configuration. Switching needs root.
+
+examples:
+  buddyctl policy
+  sudo buddyctl policy adaptive
+  buddyctl policy --json
+)",
+               {{"--json", false}},
+               0,
+               1});
+  t.push_back({"set-threshold",
+               SetThreshold,
+               "fragmentation threshold for the adaptive policy, 0..100 percent (root)",
+               "buddyctl set-threshold N [--json]",
+               R"(Fragmentation (the unusable free space index of the requested order, in
+percent) above which `adaptive` raises compaction to full priority.
+0 behaves as always-max, 100 as off. Prints the resulting configuration.
+
+example:
+  sudo buddyctl set-threshold 80
+)",
+               {{"--json", false}},
+               1,
+               1});
+  t.push_back({"set-min-order",
+               SetMinOrder,
+               "smallest order the tuner acts on, 0..10 (root)",
+               "buddyctl set-min-order N [--json]",
+               "Direct compactions of smaller orders are left alone. Default 3\n"
+               "(PAGE_ALLOC_COSTLY_ORDER).\n\nexample:\n  sudo buddyctl set-min-order 3\n",
+               {{"--json", false}},
+               1,
+               1});
+  t.push_back({"background",
+               Background,
+               "proactive compaction when fragmentation of a target order stays high (root)",
+               "buddyctl background on|off [--order N] [--interval-ms N] [--json]",
+               R"(When on, the tuner checks the fragmentation of the target order every
+interval and, above the threshold, starts compaction (rate-limited), so the
+next large request finds a free block instead of compacting itself.
+
+options:
+  --order N         target order, 0..10 (default 10)
+  --interval-ms N   check interval, 100..60000 ms
+
+examples:
+  sudo buddyctl background on --order 10 --interval-ms 500
+  sudo buddyctl background off
+)",
+               {{"--order", true}, {"--interval-ms", true}, {"--json", false}},
+               1,
+               1});
+  t.push_back({"latency-mode",
+               LatencyMode,
+               "turn per-order latency capture on or off (root)",
+               "buddyctl latency-mode on|off [--json]",
+               "Latency capture times every __alloc_pages call; it costs more than counting,\n"
+               "so it is off by default. Read the histograms with `buddyctl latency`.\n\n"
+               "example:\n  sudo buddyctl latency-mode on\n",
+               {{"--json", false}},
+               1,
+               1});
+  t.push_back({"tuner-stats",
+               TunerStatsCmd,
+               "the tuner's decisions and their outcomes per order",
+               "buddyctl tuner-stats [--json]",
+               R"(Per order: eligible compactions seen (decisions), priorities raised,
+kept (deferrals), what observe would have raised, and how raised and kept
+compactions ended; then the background trigger's counters.
+
+example:
+  buddyctl tuner-stats --json | jq '.orders[10]'
+)",
+               {{"--json", false}}});
+}
+
+}  // namespace buddyctl::cli

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// Human-readable renderings shared by several commands.
+#ifndef BUDDYCTL_CLI_FORMAT_H_
+#define BUDDYCTL_CLI_FORMAT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "buddyctl/types.h"
+
+namespace buddyctl::cli {
+
+// 850ns, 12.3us, 4.56ms, 1.20s
+std::string FormatNs(double ns);
+
+// The per-order table of `buddyctl stats`. `zones` (may be empty) adds the
+// frag_pct column: the system-wide unusable free space index of the order.
+void PrintStatsTable(std::ostream& out, const Stats& stats, const std::vector<ZoneFrag>& zones);
+void PrintFrag(std::ostream& out, const std::vector<ZoneFrag>& zones);
+// Percentiles and an ASCII histogram of one order.
+void PrintLatency(std::ostream& out, const LatencyHistogram& h);
+void PrintConfig(std::ostream& out, const Config& c);
+void PrintTunerStats(std::ostream& out, const TunerStats& t);
+
+}  // namespace buddyctl::cli
+
+#endif  // BUDDYCTL_CLI_FORMAT_H_
