@@ -182,6 +182,15 @@ enum buddy_mon_order_attr {
 	BUDDY_MON_OA_MT_REQUESTS,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_MT_FAILURES,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_PAD,
+	/*
+	 * u64 requests that ran at least one direct compaction, counted at
+	 * completion like SLOWPATH: COMPACT_REQUESTS <= SLOWPATH <= REQUESTS
+	 * always. COMPACT_ATTEMPTS counts compactions (the kernel's
+	 * try_to_compact_pages events) and can exceed requests, because one
+	 * request may compact several times (__GFP_RETRY_MAYFAIL retries).
+	 */
+	BUDDY_MON_OA_COMPACT_REQUESTS,
+	BUDDY_MON_OA_COMPACT_PAGES,	/* u64 direct compactions that returned a page */
 	__BUDDY_MON_OA_LAST
 };
 #define BUDDY_MON_OA_MAX (__BUDDY_MON_OA_LAST - 1)
@@ -209,7 +218,12 @@ enum buddy_mon_latency_attr {
 	BUDDY_MON_LA_SLOW_MAX_NS,	/* u64 */
 	BUDDY_MON_LA_FAST_SUM_NS,	/* u64 */
 	BUDDY_MON_LA_SLOW_SUM_NS,	/* u64 */
-	BUDDY_MON_LA_MISSED,		/* u64 calls not timed (probe overflow) */
+	/*
+	 * u64 calls not timed (probe overflow or recursion). A missed call's
+	 * order is unknown: this is one global count, repeated in every
+	 * order's nest; do not sum it over orders.
+	 */
+	BUDDY_MON_LA_MISSED,
 	BUDDY_MON_LA_PAD,
 	__BUDDY_MON_LA_LAST
 };

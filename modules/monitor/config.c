@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runtime configuration: one mutex serializes changes; each subsystem gets
+ * its part in a form its hot path can read atomically (the tuner a packed
+ * word, events a rate, latency and background their own switch).
+ */
+#include <linux/mutex.h>
+
+#include "monitor/background.h"
+#include "monitor/config.h"
+#include "monitor/events.h"
+#include "monitor/latency.h"
+#include "monitor/stats.h"
+#include "monitor/tuner.h"
+
+static DEFINE_MUTEX(bm_config_mutex);
+static struct bm_config bm_cfg;
+
+int bm_config_validate(const struct bm_config *cfg, const char **why)
+{
+	if (cfg->events_per_sec < BM_EVENTS_PER_SEC_MIN ||
+	    cfg->events_per_sec > BM_EVENTS_PER_SEC_MAX)
+		*why = "events_per_sec must be 1..100000";
+	else if (cfg->policy >= BUDDY_NR_POLICIES)
+		*why = "unknown policy";
+	else if (cfg->threshold > 100)
+		*why = "threshold must be 0..100";
+	else if (cfg->min_order >= BUDDY_NR_ORDERS)
+		*why = "min_order must be 0..10";
+	else if (cfg->bg_order >= BUDDY_NR_ORDERS)
+		*why = "bg_order must be 0..10";
+	else if (cfg->bg_interval_ms < BM_BG_INTERVAL_MIN_MS ||
+		 cfg->bg_interval_ms > BM_BG_INTERVAL_MAX_MS)
+		*why = "bg_interval_ms must be 100..60000";
+	else
+		return 0;
+	return -EINVAL;
+}
+
+void bm_config_lock(void)
+{
+	mutex_lock(&bm_config_mutex);
+}
+
+void bm_config_unlock(void)
+{
+	mutex_unlock(&bm_config_mutex);
+}
+
+static int __bm_config_set(const struct bm_config *cfg)
+{
+	struct bm_tuner_cfg t = {
+		.policy = cfg->policy,
+		.threshold = cfg->threshold,
+		.min_order = cfg->min_order,
+	};
+	int ret;
+
+	lockdep_assert_held(&bm_config_mutex);
+	ret = bm_lat_set(cfg->latency);
+	if (ret)
+		return ret;
+	bm_events_set_rate(cfg->events_per_sec);
+	bm_tuner_set(t);
+	bm_bg_configure(cfg->bg_enabled, cfg->bg_order, cfg->bg_interval_ms);
+	bm_cfg = *cfg;
+	return 0;
+}
+
+/* Caller holds bm_config_lock(). */
+int bm_config_set(const struct bm_config *cfg)
+{
+	return __bm_config_set(cfg);
+}
+
+/* Caller holds bm_config_lock(), or is the only user (load time). */
+void bm_config_get(struct bm_config *cfg)
+{
+	*cfg = bm_cfg;
+}
+
+int bm_config_init(const struct bm_config *cfg)
+{
+	int ret;
+
+	mutex_lock(&bm_config_mutex);
+	ret = __bm_config_set(cfg);
+	mutex_unlock(&bm_config_mutex);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's runtime configuration (BUDDY_MON_CA_*).
+ */
+#ifndef _BM_CONFIG_H
+#define _BM_CONFIG_H
+
+#include <linux/types.h>
+
+#define BM_EVENTS_PER_SEC_MIN	1
+#define BM_EVENTS_PER_SEC_MAX	100000
+#define BM_BG_INTERVAL_MIN_MS	100
+#define BM_BG_INTERVAL_MAX_MS	60000
+
+struct bm_config {
+	bool latency;
+	u32 events_per_sec;
+	u32 policy;
+	u32 threshold;
+	u32 min_order;
+	bool bg_enabled;
+	u32 bg_order;
+	u32 bg_interval_ms;
+};
+
+/* Range checks shared by module parameters and netlink (same limits). */
+int bm_config_validate(const struct bm_config *cfg, const char **why);
+
+/* Apply the load-time defaults (module parameters). */
+int bm_config_init(const struct bm_config *cfg);
+
+void bm_config_get(struct bm_config *cfg);
+
+/*
+ * Replace the configuration with @cfg (already validated). Only the
+ * latency switch can fail (registering its probe); it is applied first,
+ * so on error nothing has changed.
+ */
+int bm_config_set(const struct bm_config *cfg);
+
+/* Serialize a read-modify-write of the configuration. */
+void bm_config_lock(void);
+void bm_config_unlock(void);
+
+#endif /* _BM_CONFIG_H */

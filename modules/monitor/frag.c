@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zone fragmentation state.
+ *
+ * The indices reproduce mm/vmstat.c (v6.1) exactly: fill_contig_page_info()
+ * reads free_area[order].nr_free for every order without the zone lock
+ * (data_race, as the kernel does), unusable_free_index() and
+ * __fragmentation_index() turn that into integers times 1000, and debugfs
+ * extfrag/{unusable_index,extfrag_index} print them as %d.%03d. The
+ * proactive compaction score reproduces mm/compaction.c:
+ * fragmentation_score_zone_weighted() (extfrag_for_order() at
+ * COMPACTION_HPAGE_ORDER, scaled by the zone's share of the node's present
+ * pages) and fragmentation_score_node() (their sum over the node's zones).
+ */
+#include <linux/list.h>
+#include <linux/math64.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/topology.h>
+#include <linux/vmstat.h>
+
+#include "compat/mm.h"
+#include "monitor/frag.h"
+
+/* mm/vmstat.c: struct contig_page_info */
+struct bm_contig {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+static void bm_read_nr_free(struct zone *zone,
+			    unsigned long nr_free[BM_NR_PAGE_ORDERS])
+{
+	unsigned int o;
+
+	for (o = 0; o < BM_NR_PAGE_ORDERS; o++)
+		/* Lockless, diagnostic: as fill_contig_page_info() reads it. */
+		nr_free[o] = data_race(zone->free_area[o].nr_free);
+}
+
+/* mm/vmstat.c: fill_contig_page_info(), on a snapshot of nr_free[] */
+static void bm_fill_contig(const unsigned long nr_free[BM_NR_PAGE_ORDERS],
+			   unsigned int suitable_order, struct bm_contig *info)
+{
+	unsigned int order;
+
+	info->free_pages = 0;
+	info->free_blocks_total = 0;
+	info->free_blocks_suitable = 0;
+	for (order = 0; order < BM_NR_PAGE_ORDERS; order++) {
+		unsigned long blocks = nr_free[order];
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable += blocks <<
+						(order - suitable_order);
+	}
+}
+
+/* mm/vmstat.c: unusable_free_index() */
+static int bm_unusable_free_index(unsigned int order,
+				  const struct bm_contig *info)
+{
+	if (info->free_pages == 0)
+		return 1000;
+	return div_u64((info->free_pages -
+			(info->free_blocks_suitable << order)) * 1000ULL,
+		       info->free_pages);
+}
+
+/* mm/vmstat.c: __fragmentation_index() */
+static int bm_fragmentation_index(unsigned int order,
+				  const struct bm_contig *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (order >= BM_NR_PAGE_ORDERS)
+		return 0;
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 - div_u64((1000 + (div_u64(info->free_pages * 1000ULL,
+					       requested))),
+			      info->free_blocks_total);
+}
+
+/* mm/vmstat.c: extfrag_for_order() */
+static unsigned int bm_extfrag_for_order(struct zone *zone, unsigned int order)
+{
+	unsigned long nr_free[BM_NR_PAGE_ORDERS];
+	struct bm_contig info;
+
+	bm_read_nr_free(zone, nr_free);
+	bm_fill_contig(nr_free, order, &info);
+	if (info.free_pages == 0)
+		return 0;
+	return div_u64((info.free_pages -
+			(info.free_blocks_suitable << order)) * 100,
+		       info.free_pages);
+}
+
+/* mm/compaction.c: fragmentation_score_zone_weighted() */
+static unsigned int bm_score_zone_weighted(struct zone *zone)
+{
+	unsigned long score;
+
+	score = zone->present_pages *
+		bm_extfrag_for_order(zone, BM_COMPACTION_HPAGE_ORDER);
+	return div64_ul(score, zone->zone_pgdat->node_present_pages + 1);
+}
+
+/* mm/compaction.c: fragmentation_score_node() */
+static unsigned int bm_score_node(pg_data_t *pgdat)
+{
+	unsigned int score = 0;
+	int zoneid;
+
+	for (zoneid = 0; zoneid < MAX_NR_ZONES; zoneid++)
+		score += bm_score_zone_weighted(&pgdat->node_zones[zoneid]);
+	return score;
+}
+
+/*
+ * Can compaction (or alloc_contig_range) empty this order-BM_FEAS_ORDER
+ * block? Only if every page is free or movable: a free buddy block (skip
+ * by its order), a page with refcount 0 (on a per-CPU list or in transit),
+ * or a movable page (LRU, or __PageMovable such as zsmalloc/balloon);
+ * compound pages are judged by their head and skipped whole. Anything else
+ * pins the block: holes, offline memory, pages of another zone, reserved,
+ * slab and other kernel pages, hugetlb pages (free or not: compaction does
+ * not dissolve them). Racy by nature, read without locks like the kernel's
+ * own compaction scanners; an upper bound (a movable page can still be
+ * pinned by GUP).
+ */
+static bool bm_block_recoverable(struct zone *zone, unsigned long start)
+{
+	unsigned long pfn = start, end = start + (1UL << BM_FEAS_ORDER);
+
+	while (pfn < end) {
+		struct page *page = pfn_to_online_page(pfn), *head;
+		unsigned long next;
+		unsigned int order;
+
+		if (!page || page_zone(page) != zone)
+			return false;
+		if (PageBuddy(page)) {
+			order = bm_buddy_order_unsafe(page);
+			if (order < BM_NR_PAGE_ORDERS &&
+			    IS_ALIGNED(pfn, 1UL << order))
+				pfn += 1UL << order;
+			else
+				pfn++;
+			continue;
+		}
+		if (PageCompound(page)) {
+			head = compound_head(page);
+			if (PageHuge(head))
+				return false;
+			if (!PageLRU(head) && !bm_page_movable_ops(head))
+				return false;
+			next = page_to_pfn(head) + compound_nr(head);
+			pfn = next > pfn ? next : pfn + 1;
+			continue;
+		}
+		if (!page_count(page) || PageLRU(page) ||
+		    bm_page_movable_ops(page)) {
+			pfn++;
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+static void bm_frag_feasibility(struct zone *zone, struct bm_zone_frag *f)
+{
+	unsigned long nr = 1UL << BM_FEAS_ORDER;
+	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
+	unsigned long end = zone_end_pfn(zone);
+
+	f->blocks_total = 0;
+	f->blocks_recoverable = 0;
+	for (; pfn + nr <= end; pfn += nr) {
+		f->blocks_total++;
+		if (bm_block_recoverable(zone, pfn))
+			f->blocks_recoverable++;
+		cond_resched();
+	}
+}
+
+/*
+ * Free blocks per order and migratetype: walk each free list under the
+ * zone lock, as /proc/pagetypeinfo does, but one list per lock hold (with
+ * a reschedule point between lists) and without its 100000 cap.
+ */
+static void bm_frag_free_blocks(struct zone *zone, struct bm_zone_frag *f)
+{
+	unsigned int order, mt, umt;
+	unsigned long flags, n;
+	struct list_head *pos;
+
+	memset(f->free_blocks, 0, sizeof(f->free_blocks));
+	for (order = 0; order < BM_ORDERS; order++) {
+		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
+			umt = bm_mt_to_uapi(mt);
+			if (umt >= BM_MTS)
+				continue;
+			n = 0;
+			spin_lock_irqsave(&zone->lock, flags);
+			list_for_each(pos, &zone->free_area[order].free_list[mt])
+				n++;
+			spin_unlock_irqrestore(&zone->lock, flags);
+			f->free_blocks[order][umt] += n;
+			cond_resched();
+		}
+	}
+}
+
+void bm_frag_zone(struct zone *zone, struct bm_zone_frag *f)
+{
+	unsigned long nr_free[BM_NR_PAGE_ORDERS];
+	struct bm_contig info;
+	unsigned int order;
+
+	f->node = zone_to_nid(zone);
+	f->zone_idx = zone_idx(zone);
+	f->name = zone->name;
+	f->managed_pages = zone_managed_pages(zone);
+	f->present_pages = zone->present_pages;
+	f->free_pages = zone_page_state(zone, NR_FREE_PAGES);
+	f->start_pfn = zone->zone_start_pfn;
+	f->spanned_pages = zone->spanned_pages;
+
+	bm_read_nr_free(zone, nr_free);
+	for (order = 0; order < BM_ORDERS; order++) {
+		f->nr_free[order] = nr_free[order];
+		bm_fill_contig(nr_free, order, &info);
+		f->unusable_index[order] = bm_unusable_free_index(order, &info);
+		f->extfrag_index[order] = bm_fragmentation_index(order, &info);
+	}
+	f->blocks_free = nr_free[BM_FEAS_ORDER];
+	f->proactive_score = bm_score_zone_weighted(zone);
+	f->node_proactive_score = bm_score_node(zone->zone_pgdat);
+
+	bm_frag_free_blocks(zone, f);
+	bm_frag_feasibility(zone, f);
+}
+
+/* Accumulate a zone into (free pages, pages in blocks >= order). */
+static void bm_frag_acc(struct zone *zone, unsigned int order,
+			u64 *free, u64 *suitable)
+{
+	unsigned long nr_free[BM_NR_PAGE_ORDERS];
+	struct bm_contig info;
+
+	bm_read_nr_free(zone, nr_free);
+	bm_fill_contig(nr_free, order, &info);
+	*free += info.free_pages;
+	*suitable += (u64)info.free_blocks_suitable << order;
+}
+
+static unsigned int bm_permille(u64 free, u64 suitable)
+{
+	if (!free)
+		return 1000;
+	return div64_u64((free - suitable) * 1000, free);
+}
+
+unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order)
+{
+	u64 free = 0, suitable = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (populated_zone(zone))
+			bm_frag_acc(zone, order, &free, &suitable);
+	}
+	return bm_permille(free, suitable);
+}
+
+unsigned int bm_frag_permille_all(unsigned int order)
+{
+	u64 free = 0, suitable = 0;
+	int nid, z;
+
+	/* NODE_DATA() (node_data[] is exported); for_each_online_pgdat is not. */
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (z = 0; pgdat && z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+
+			if (populated_zone(zone))
+				bm_frag_acc(zone, order, &free, &suitable);
+		}
+	}
+	return bm_permille(free, suitable);
+}
+
+/*
+ * The zones an allocation with @gfp on this CPU's node may use, as the
+ * allocator's zonelist walk sees them (no cpuset/mempolicy nodemask: the
+ * request's nodemask is in struct alloc_context, an mm-internal type).
+ * Probe context: lockless reads only.
+ */
+unsigned int bm_frag_permille_gfp(gfp_t gfp, unsigned int order)
+{
+	struct zonelist *zl = node_zonelist(numa_node_id(), gfp);
+	enum zone_type highest = gfp_zone(gfp);
+	u64 free = 0, suitable = 0;
+	struct zoneref *z;
+
+	for (z = bm_zonelist_next(zl->_zonerefs, highest); zonelist_zone(z);
+	     z = bm_zonelist_next(z + 1, highest))
+		bm_frag_acc(zonelist_zone(z), order, &free, &suitable);
+	return bm_permille(free, suitable);
+}
+
+u64 bm_frag_node_free_blocks(pg_data_t *pgdat, unsigned int order)
+{
+	u64 n = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (populated_zone(zone))
+			/* Lockless, diagnostic, as in fill_contig_page_info(). */
+			n += data_race(zone->free_area[order].nr_free);
+	}
+	return n;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Zone fragmentation state, computed on demand exactly as the kernel's
+ * debugfs extfrag/ files and proactive compaction compute it.
+ */
+#ifndef _BM_FRAG_H
+#define _BM_FRAG_H
+
+#include <linux/gfp.h>
+#include <linux/mmzone.h>
+#include <linux/types.h>
+
+#include "monitor/stats.h"
+
+/* The 4 MiB feasibility figures are about blocks of this order. */
+#define BM_FEAS_ORDER	(BUDDY_NR_ORDERS - 1)
+
+struct bm_zone_frag {
+	u32 node;
+	u32 zone_idx;
+	const char *name;
+	u64 managed_pages;
+	u64 present_pages;
+	u64 free_pages;
+	u64 start_pfn;
+	u64 spanned_pages;
+	u64 free_blocks[BM_ORDERS][BM_MTS];
+	u64 nr_free[BM_ORDERS];
+	s32 unusable_index[BM_ORDERS];	/* x1000 */
+	s32 extfrag_index[BM_ORDERS];	/* x1000, -1000: would succeed */
+	u32 proactive_score;		/* this zone's weighted share */
+	u32 node_proactive_score;
+	u64 blocks_total;
+	u64 blocks_free;
+	u64 blocks_recoverable;
+};
+
+/* Full state of one populated zone; walks free lists and memmap. Sleeps. */
+void bm_frag_zone(struct zone *zone, struct bm_zone_frag *f);
+
+/*
+ * Unusable free space index of @order in permille, over a set of zones:
+ * the share of their free pages in blocks smaller than 1 << @order (1000
+ * when nothing is free). Lockless racy reads of nr_free only.
+ */
+unsigned int bm_frag_permille_all(unsigned int order);
+unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order);
+unsigned int bm_frag_permille_gfp(gfp_t gfp, unsigned int order);
+
+/* Free blocks of exactly @order in a node (sum of nr_free). */
+u64 bm_frag_node_free_blocks(pg_data_t *pgdat, unsigned int order);
+
+#endif /* _BM_FRAG_H */

@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "buddy_monitor" generic netlink family. The attribute trees are laid
+ * out in uapi/buddyctl.h; this file only fills and validates them.
+ *
+ * Validation: every op has its own strict policy (resv_start_op is 0, so
+ * the core validates every command strictly: unknown attributes, attributes
+ * an op does not take, trailing data and out-of-range values are refused
+ * with -EINVAL/-ERANGE and an extack message naming the attribute before a
+ * handler runs). Ops without a policy get the core's reject-all policy.
+ * RESET and SET_CONFIG need CAP_SYS_ADMIN (GENL_ADMIN_PERM).
+ *
+ * parallel_ops: handlers do not run under genl_lock, so a slow GET_FRAG
+ * dump (it walks the memmap) does not stall other families; handlers
+ * serialize where they need to (stats, config mutexes).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/utsname.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "compat/mm.h"
+#include "monitor/background.h"
+#include "monitor/config.h"
+#include "monitor/events.h"
+#include "monitor/frag.h"
+#include "monitor/latency.h"
+#include "monitor/netlink.h"
+#include "monitor/stats.h"
+
+static struct genl_family bm_genl_family __ro_after_init;
+static bool bm_genl_registered;
+
+/* ---- policies ------------------------------------------------------------ */
+
+static struct netlink_range_validation bm_eps_range = {
+	.min = BM_EVENTS_PER_SEC_MIN,
+	.max = BM_EVENTS_PER_SEC_MAX,
+};
+
+static struct netlink_range_validation bm_bgi_range = {
+	.min = BM_BG_INTERVAL_MIN_MS,
+	.max = BM_BG_INTERVAL_MAX_MS,
+};
+
+static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
+	[BUDDY_MON_CA_LATENCY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[BUDDY_MON_CA_EVENTS_PER_SEC] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_eps_range),
+	[BUDDY_MON_CA_POLICY] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_POLICIES - 1),
+	[BUDDY_MON_CA_THRESHOLD] = NLA_POLICY_MAX(NLA_U32, 100),
+	[BUDDY_MON_CA_MIN_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
+	[BUDDY_MON_CA_BG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[BUDDY_MON_CA_BG_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
+	[BUDDY_MON_CA_BG_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_bgi_range),
+};
+
+/* GET_STATS, GET_LATENCY: an optional order. */
+static const struct nla_policy bm_order_req_policy[BUDDY_MON_A_MAX + 1] = {
+	[BUDDY_MON_A_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
+};
+
+/* SET_CONFIG: the configuration nest. */
+static const struct nla_policy bm_config_req_policy[BUDDY_MON_A_MAX + 1] = {
+	[BUDDY_MON_A_CONFIG] = NLA_POLICY_NESTED(bm_config_policy),
+};
+
+/* ---- attribute helpers ---------------------------------------------------- */
+
+static int bm_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
+{
+	return nla_put_u64_64bit(skb, type, v, pad);
+}
+
+/*
+ * "Array of u64 indexed by X" (uapi): a nest whose members have type X + 1.
+ * x86-64 needs no alignment padding, so no pad attribute is ever emitted
+ * inside arrays (pad type 0 would only appear on other architectures).
+ */
+static int bm_put_u64_array(struct sk_buff *skb, int type, const u64 *v,
+			    unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		if (nla_put_u64_64bit(skb, i + 1, v[i], 0)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_put_s32_array_as_u64(struct sk_buff *skb, int type,
+				   const s32 *v, unsigned int n)
+{
+	u64 tmp[BM_ORDERS];
+	unsigned int i;
+
+	for (i = 0; i < n && i < ARRAY_SIZE(tmp); i++)
+		tmp[i] = (u64)(s64)v[i];
+	return bm_put_u64_array(skb, type, tmp, i);
+}
+
+/* The order range a request asks for: one order or all. */
+static void bm_req_orders(struct genl_info *info, unsigned int *lo,
+			  unsigned int *hi)
+{
+	if (info->attrs && info->attrs[BUDDY_MON_A_ORDER]) {
+		*lo = nla_get_u32(info->attrs[BUDDY_MON_A_ORDER]);
+		*hi = *lo;
+	} else {
+		*lo = 0;
+		*hi = BM_ORDERS - 1;
+	}
+}
+
+/* ---- configuration ------------------------------------------------------- */
+
+static int bm_put_config(struct sk_buff *skb, const struct bm_config *cfg)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_CONFIG);
+
+	if (!nest ||
+	    nla_put_u8(skb, BUDDY_MON_CA_LATENCY, cfg->latency) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_EVENTS_PER_SEC, cfg->events_per_sec) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_POLICY, cfg->policy) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_THRESHOLD, cfg->threshold) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_MIN_ORDER, cfg->min_order) ||
+	    nla_put_u8(skb, BUDDY_MON_CA_BG_ENABLED, cfg->bg_enabled) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_BG_ORDER, cfg->bg_order) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_BG_INTERVAL_MS, cfg->bg_interval_ms)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static struct sk_buff *bm_reply_new(struct genl_info *info, size_t size,
+				    u8 cmd, void **hdr)
+{
+	struct sk_buff *skb = genlmsg_new(size, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put_reply(skb, info, &bm_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static int bm_reply_send(struct sk_buff *skb, void *hdr,
+			 struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(skb);
+		GENL_SET_ERR_MSG(info, "reply does not fit");
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int bm_nl_get_info(struct sk_buff *skb_in, struct genl_info *info)
+{
+	struct bm_config cfg;
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = bm_reply_new(info, NLMSG_GOODSIZE, BUDDY_MON_CMD_GET_INFO, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	bm_config_lock();
+	bm_config_get(&cfg);
+	bm_config_unlock();
+	err = nla_put_u32(skb, BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION) ||
+	      nla_put_string(skb, BUDDY_MON_A_KERNEL_RELEASE,
+			     init_utsname()->release) ||
+	      nla_put_u32(skb, BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS) ||
+	      bm_put_config(skb, &cfg) ? -EMSGSIZE : 0;
+	return bm_reply_send(skb, hdr, info, err);
+}
+
+static int bm_nl_get_config(struct sk_buff *skb_in, struct genl_info *info)
+{
+	struct bm_config cfg;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = bm_reply_new(info, NLMSG_GOODSIZE, BUDDY_MON_CMD_GET_CONFIG, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	bm_config_lock();
+	bm_config_get(&cfg);
+	bm_config_unlock();
+	return bm_reply_send(skb, hdr, info, bm_put_config(skb, &cfg));
+}
+
+static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
+{
+	struct nlattr *tb[BUDDY_MON_CA_MAX + 1];
+	struct bm_config cfg;
+	struct sk_buff *skb;
+	const char *why = NULL;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, BUDDY_MON_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, BUDDY_MON_CA_MAX,
+			       info->attrs[BUDDY_MON_A_CONFIG],
+			       bm_config_policy, info->extack);
+	if (err)
+		return err;
+	skb = bm_reply_new(info, NLMSG_GOODSIZE, BUDDY_MON_CMD_SET_CONFIG, &hdr);
+	if (!skb)
+		return -ENOMEM;
+
+	bm_config_lock();
+	bm_config_get(&cfg);
+	if (tb[BUDDY_MON_CA_LATENCY])
+		cfg.latency = nla_get_u8(tb[BUDDY_MON_CA_LATENCY]);
+	if (tb[BUDDY_MON_CA_EVENTS_PER_SEC])
+		cfg.events_per_sec = nla_get_u32(tb[BUDDY_MON_CA_EVENTS_PER_SEC]);
+	if (tb[BUDDY_MON_CA_POLICY])
+		cfg.policy = nla_get_u32(tb[BUDDY_MON_CA_POLICY]);
+	if (tb[BUDDY_MON_CA_THRESHOLD])
+		cfg.threshold = nla_get_u32(tb[BUDDY_MON_CA_THRESHOLD]);
+	if (tb[BUDDY_MON_CA_MIN_ORDER])
+		cfg.min_order = nla_get_u32(tb[BUDDY_MON_CA_MIN_ORDER]);
+	if (tb[BUDDY_MON_CA_BG_ENABLED])
+		cfg.bg_enabled = nla_get_u8(tb[BUDDY_MON_CA_BG_ENABLED]);
+	if (tb[BUDDY_MON_CA_BG_ORDER])
+		cfg.bg_order = nla_get_u32(tb[BUDDY_MON_CA_BG_ORDER]);
+	if (tb[BUDDY_MON_CA_BG_INTERVAL_MS])
+		cfg.bg_interval_ms = nla_get_u32(tb[BUDDY_MON_CA_BG_INTERVAL_MS]);
+	/* The policy already checked each field; this is the same rule set. */
+	err = bm_config_validate(&cfg, &why);
+	if (err) {
+		GENL_SET_ERR_MSG(info, "invalid configuration");
+	} else {
+		err = bm_config_set(&cfg);
+		if (err)
+			GENL_SET_ERR_MSG(info,
+					 "cannot switch latency capture: probe registration failed");
+	}
+	bm_config_get(&cfg);
+	bm_config_unlock();
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	return bm_reply_send(skb, hdr, info, bm_put_config(skb, &cfg));
+}
+
+static int bm_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	return bm_stats_reset();
+}
+
+/* ---- stats --------------------------------------------------------------- */
+
+static int bm_put_order_stats(struct sk_buff *skb, const struct bm_totals *t,
+			      unsigned int o)
+{
+	const struct bm_core_counts *c = &t->core;
+	const struct bm_misc_counts *m = &t->misc;
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_ORDER_STATS);
+	const int pad = BUDDY_MON_OA_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, BUDDY_MON_OA_ORDER, o) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_REQUESTS,
+		       c->success[o] + c->failure[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_SUCCESSES, c->success[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_FAILURES, c->failure[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_SLOWPATH, c->slowpath[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_ATTEMPTS,
+		       m->compact_attempts[o], pad) ||
+	    bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_PRIO,
+			     m->compact_prio[o], BM_PRIOS) ||
+	    bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_RESULT,
+			     m->compact_result[o], BM_RESULTS) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_DEFERRED,
+		       m->compact_deferred[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_ADAPTIVE, m->raises[o], pad) ||
+	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_REQUESTS, c->mt_req[o],
+			     BM_MTS) ||
+	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_FAILURES, c->mt_fail[o],
+			     BM_MTS) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_REQUESTS,
+		       c->compact_reqs[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_PAGES,
+		       m->compact_page[o], pad)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_put_fallback(struct sk_buff *skb, unsigned int ao,
+			   unsigned int fo, unsigned int amt, unsigned int fmt,
+			   u64 count)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_FALLBACK);
+
+	if (!nest ||
+	    nla_put_u32(skb, BUDDY_MON_FA_ALLOC_ORDER, ao) ||
+	    nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_ORDER, fo) ||
+	    nla_put_u32(skb, BUDDY_MON_FA_ALLOC_MT, amt) ||
+	    nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_MT, fmt) ||
+	    nla_put_u8(skb, BUDDY_MON_FA_FRAGMENTING, fo < pageblock_order) ||
+	    bm_put_u64(skb, BUDDY_MON_FA_COUNT, count, BUDDY_MON_FA_PAD)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+#define BM_FALLBACK_MSG_SIZE	64
+
+/*
+ * Visit the non-zero fallback keys whose alloc order is in [lo, hi]: count
+ * them into *n, and emit them when @skb is not NULL.
+ */
+static int bm_fallbacks(struct sk_buff *skb, const struct bm_totals *t,
+			unsigned int lo, unsigned int hi, unsigned int *n)
+{
+	unsigned int ao, fo, amt, fmt;
+	u64 v;
+
+	*n = 0;
+	for (ao = lo; ao <= hi; ao++) {
+		for (fo = ao; fo < BM_ORDERS; fo++) {
+			for (amt = 0; amt < BM_MTS; amt++) {
+				for (fmt = 0; fmt < BM_MTS; fmt++) {
+					v = t->fb.n[bm_fb_pair(ao, fo)][amt][fmt];
+					if (!v)
+						continue;
+					(*n)++;
+					if (skb && bm_put_fallback(skb, ao, fo, amt,
+								   fmt, v))
+						return -EMSGSIZE;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int bm_nl_get_stats(struct sk_buff *skb_in, struct genl_info *info)
+{
+	unsigned int lo, hi, o, nfb;
+	struct nlattr *orders, *fbs;
+	struct bm_totals *t;
+	struct sk_buff *skb;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	t = bm_totals_alloc();
+	if (!t)
+		return -ENOMEM;
+	bm_stats_read(t);
+	bm_req_orders(info, &lo, &hi);
+	bm_fallbacks(NULL, t, lo, hi, &nfb);
+
+	skb = bm_reply_new(info, 8192 + nfb * BM_FALLBACK_MSG_SIZE,
+			   BUDDY_MON_CMD_GET_STATS, &hdr);
+	if (!skb) {
+		bm_totals_free(t);
+		return -ENOMEM;
+	}
+	orders = nla_nest_start(skb, BUDDY_MON_A_ORDERS);
+	if (!orders)
+		goto out;
+	for (o = lo; o <= hi; o++)
+		if (bm_put_order_stats(skb, t, o))
+			goto out;
+	nla_nest_end(skb, orders);
+
+	fbs = nla_nest_start(skb, BUDDY_MON_A_FALLBACKS);
+	if (!fbs)
+		goto out;
+	if (bm_fallbacks(skb, t, lo, hi, &nfb))
+		goto out;
+	nla_nest_end(skb, fbs);
+
+	if (bm_put_u64(skb, BUDDY_MON_A_SLOWPATH_MISSED,
+		       t->glob.slowpath_missed, BUDDY_MON_A_PAD) ||
+	    bm_put_u64(skb, BUDDY_MON_A_EVENTS_DROPPED,
+		       t->glob.events_dropped, BUDDY_MON_A_PAD) ||
+	    bm_put_u64(skb, BUDDY_MON_A_EVENTS_SENT, t->glob.events_sent,
+		       BUDDY_MON_A_PAD) ||
+	    bm_put_u64(skb, BUDDY_MON_A_RESET_TIME_NS,
+		       bm_stats_reset_time_ns(), BUDDY_MON_A_PAD) ||
+	    bm_put_u64(skb, BUDDY_MON_A_NOW_NS, ktime_get_ns(),
+		       BUDDY_MON_A_PAD))
+		goto out;
+	err = 0;
+out:
+	bm_totals_free(t);
+	return bm_reply_send(skb, hdr, info, err);
+}
+
+/* ---- latency ------------------------------------------------------------- */
+
+static int bm_put_order_latency(struct sk_buff *skb,
+				const struct bm_lat_totals *t, unsigned int o)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_ORDER_LATENCY);
+	const int pad = BUDDY_MON_LA_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, BUDDY_MON_LA_ORDER, o) ||
+	    bm_put_u64_array(skb, BUDDY_MON_LA_FAST_HIST,
+			     t->c.hist[o][BM_LAT_FAST], BUDDY_LAT_BUCKETS) ||
+	    bm_put_u64_array(skb, BUDDY_MON_LA_SLOW_HIST,
+			     t->c.hist[o][BM_LAT_SLOW], BUDDY_LAT_BUCKETS) ||
+	    bm_put_u64(skb, BUDDY_MON_LA_FAST_MAX_NS,
+		       t->max_ns[o][BM_LAT_FAST], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_LA_SLOW_MAX_NS,
+		       t->max_ns[o][BM_LAT_SLOW], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_LA_FAST_SUM_NS,
+		       t->c.sum_ns[o][BM_LAT_FAST], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_LA_SLOW_SUM_NS,
+		       t->c.sum_ns[o][BM_LAT_SLOW], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_LA_MISSED, t->missed, pad)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_nl_get_latency(struct sk_buff *skb_in, struct genl_info *info)
+{
+	struct bm_lat_totals *t;
+	struct nlattr *orders;
+	unsigned int lo, hi, o;
+	struct sk_buff *skb;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	t = kvmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	bm_lat_read(t);
+	bm_req_orders(info, &lo, &hi);
+	skb = bm_reply_new(info, 16384, BUDDY_MON_CMD_GET_LATENCY, &hdr);
+	if (!skb) {
+		kvfree(t);
+		return -ENOMEM;
+	}
+	orders = nla_nest_start(skb, BUDDY_MON_A_ORDERS);
+	if (!orders)
+		goto out;
+	for (o = lo; o <= hi; o++)
+		if (bm_put_order_latency(skb, t, o))
+			goto out;
+	nla_nest_end(skb, orders);
+	err = 0;
+out:
+	kvfree(t);
+	return bm_reply_send(skb, hdr, info, err);
+}
+
+/* ---- tuner --------------------------------------------------------------- */
+
+static int bm_put_tuner_order(struct sk_buff *skb, const struct bm_totals *t,
+			      unsigned int o)
+{
+	const struct bm_misc_counts *m = &t->misc;
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_TUNER_ORDER);
+	const int pad = BUDDY_MON_TA_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, BUDDY_MON_TA_ORDER, o) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_DECISIONS, m->decisions[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_RAISES, m->raises[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_DEFERRALS, m->deferrals[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_WOULD_RAISE, m->would_raise[o], pad) ||
+	    bm_put_u64_array(skb, BUDDY_MON_TA_RAISED_RESULT,
+			     m->raised_result[o], BM_RESULTS) ||
+	    bm_put_u64_array(skb, BUDDY_MON_TA_KEPT_RESULT,
+			     m->kept_result[o], BM_RESULTS) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_RAISED_SUCCESS,
+		       m->raised_success[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_TA_KEPT_SUCCESS,
+		       m->kept_success[o], pad)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_put_background(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_BACKGROUND);
+	const int pad = BUDDY_MON_BA_PAD;
+	struct bm_bg_counts c;
+
+	if (!nest)
+		return -EMSGSIZE;
+	bm_bg_read(&c);
+	if (bm_put_u64(skb, BUDDY_MON_BA_CHECKS, c.checks, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_BA_TRIGGERS, c.triggers, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_BA_RATELIMITED, c.ratelimited, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_BA_BLOCKS_GAINED, c.blocks_gained, pad) ||
+	    nla_put_u32(skb, BUDDY_MON_BA_LAST_FRAG_PCT, c.last_frag_pct)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
+{
+	struct nlattr *orders;
+	struct bm_totals *t;
+	struct sk_buff *skb;
+	unsigned int o;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	t = bm_totals_alloc();
+	if (!t)
+		return -ENOMEM;
+	bm_stats_read(t);
+	skb = bm_reply_new(info, 8192, BUDDY_MON_CMD_GET_TUNER_STATS, &hdr);
+	if (!skb) {
+		bm_totals_free(t);
+		return -ENOMEM;
+	}
+	orders = nla_nest_start(skb, BUDDY_MON_A_ORDERS);
+	if (!orders)
+		goto out;
+	for (o = 0; o < BM_ORDERS; o++)
+		if (bm_put_tuner_order(skb, t, o))
+			goto out;
+	nla_nest_end(skb, orders);
+	if (bm_put_background(skb))
+		goto out;
+	err = 0;
+out:
+	bm_totals_free(t);
+	return bm_reply_send(skb, hdr, info, err);
+}
+
+/* ---- fragmentation dump ----------------------------------------------------- */
+
+struct bm_frag_cursor {
+	int nid;		/* MAX_NUMNODES: done */
+	int zid;
+	struct bm_zone_frag f;
+};
+
+static int bm_put_zone(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct bm_zone_frag *f)
+{
+	const int pad = BUDDY_MON_ZA_PAD;
+	struct nlattr *nest;
+	unsigned int o;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &bm_genl_family, NLM_F_MULTI, BUDDY_MON_CMD_GET_FRAG);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, BUDDY_MON_ZA_NODE, f->node) ||
+	    nla_put_u32(skb, BUDDY_MON_ZA_ZONE_IDX, f->zone_idx) ||
+	    nla_put_string(skb, BUDDY_MON_ZA_ZONE_NAME, f->name) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_MANAGED_PAGES, f->managed_pages, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_PRESENT_PAGES, f->present_pages, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_FREE_PAGES, f->free_pages, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_START_PFN, f->start_pfn, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_SPANNED_PAGES, f->spanned_pages, pad))
+		goto cancel;
+
+	nest = nla_nest_start(skb, BUDDY_MON_ZA_FREE_BLOCKS);
+	if (!nest)
+		goto cancel;
+	for (o = 0; o < BM_ORDERS; o++)
+		if (bm_put_u64_array(skb, o + 1, f->free_blocks[o], BM_MTS))
+			goto cancel;
+	nla_nest_end(skb, nest);
+
+	if (bm_put_u64_array(skb, BUDDY_MON_ZA_NR_FREE, f->nr_free, BM_ORDERS) ||
+	    bm_put_s32_array_as_u64(skb, BUDDY_MON_ZA_UNUSABLE_INDEX,
+				    f->unusable_index, BM_ORDERS) ||
+	    bm_put_s32_array_as_u64(skb, BUDDY_MON_ZA_EXTFRAG_INDEX,
+				    f->extfrag_index, BM_ORDERS) ||
+	    nla_put_u32(skb, BUDDY_MON_ZA_PROACTIVE_SCORE, f->proactive_score) ||
+	    nla_put_u32(skb, BUDDY_MON_ZA_NODE_PROACTIVE_SCORE,
+			f->node_proactive_score) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_TOTAL, f->blocks_total, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_FREE, f->blocks_free, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_RECOVERABLE,
+		       f->blocks_recoverable, pad))
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int bm_nl_frag_start(struct netlink_callback *cb)
+{
+	struct bm_frag_cursor *cur = kzalloc(sizeof(*cur), GFP_KERNEL);
+
+	if (!cur)
+		return -ENOMEM;
+	cur->nid = first_online_node;
+	cur->zid = 0;
+	cb->args[0] = (long)cur;
+	return 0;
+}
+
+static int bm_nl_frag_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct bm_frag_cursor *cur = (struct bm_frag_cursor *)cb->args[0];
+
+	while (cur->nid < MAX_NUMNODES) {
+		pg_data_t *pgdat = NODE_DATA(cur->nid);
+
+		for (; pgdat && cur->zid < MAX_NR_ZONES; cur->zid++) {
+			struct zone *zone = &pgdat->node_zones[cur->zid];
+
+			if (!populated_zone(zone))
+				continue;
+			bm_frag_zone(zone, &cur->f);
+			if (bm_put_zone(skb, cb, &cur->f))
+				/* Full: this zone goes into the next skb. */
+				return skb->len ? skb->len : -EMSGSIZE;
+		}
+		cur->nid = next_online_node(cur->nid);
+		cur->zid = 0;
+	}
+	return skb->len;
+}
+
+static int bm_nl_frag_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[0]);
+	return 0;
+}
+
+/* ---- family ---------------------------------------------------------------- */
+
+static const struct genl_ops bm_genl_ops[] = {
+	{
+		.cmd = BUDDY_MON_CMD_GET_INFO,
+		.doit = bm_nl_get_info,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_GET_STATS,
+		.doit = bm_nl_get_stats,
+		.policy = bm_order_req_policy,
+		.maxattr = BUDDY_MON_A_MAX,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_GET_LATENCY,
+		.doit = bm_nl_get_latency,
+		.policy = bm_order_req_policy,
+		.maxattr = BUDDY_MON_A_MAX,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_GET_FRAG,
+		.start = bm_nl_frag_start,
+		.dumpit = bm_nl_frag_dump,
+		.done = bm_nl_frag_done,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_RESET,
+		.doit = bm_nl_reset,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_GET_CONFIG,
+		.doit = bm_nl_get_config,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_SET_CONFIG,
+		.doit = bm_nl_set_config,
+		.policy = bm_config_req_policy,
+		.maxattr = BUDDY_MON_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = BUDDY_MON_CMD_GET_TUNER_STATS,
+		.doit = bm_nl_get_tuner_stats,
+	},
+};
+
+static const struct genl_multicast_group bm_genl_mcgrps[] = {
+	{ .name = BUDDY_MON_MCGRP_EVENTS },
+};
+
+static struct genl_family bm_genl_family __ro_after_init = {
+	.name = BUDDY_MON_GENL_NAME,
+	.version = BUDDY_MON_GENL_VERSION,
+	.maxattr = BUDDY_MON_A_MAX,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = bm_genl_ops,
+	.n_ops = ARRAY_SIZE(bm_genl_ops),
+	.mcgrps = bm_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(bm_genl_mcgrps),
+};
+
+/* ---- events ---------------------------------------------------------------- */
+
+bool bm_genl_has_listeners(void)
+{
+	return READ_ONCE(bm_genl_registered) &&
+	       genl_has_listeners(&bm_genl_family, &init_net, 0);
+}
+
+int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
+{
+	const int pad = BUDDY_MON_EV_A_PAD;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &bm_genl_family, 0, BUDDY_MON_CMD_EVENT);
+	if (!hdr)
+		goto nospace;
+	if (nla_put_u32(skb, BUDDY_MON_EV_A_TYPE, ev->type) ||
+	    bm_put_u64(skb, BUDDY_MON_EV_A_TIME_NS, ev->time_ns, pad) ||
+	    nla_put_u32(skb, BUDDY_MON_EV_A_CPU, ev->cpu) ||
+	    bm_put_u64(skb, BUDDY_MON_EV_A_DROPPED, dropped, pad))
+		goto nospace;
+	if ((ev->fields & BM_EVF_ORDER) &&
+	    nla_put_u32(skb, BUDDY_MON_EV_A_ORDER, ev->order))
+		goto nospace;
+	if ((ev->fields & BM_EVF_GFP) &&
+	    nla_put_u32(skb, BUDDY_MON_EV_A_GFP, ev->gfp))
+		goto nospace;
+	if ((ev->fields & BM_EVF_MT) && ev->mt < BM_MTS &&
+	    nla_put_u32(skb, BUDDY_MON_EV_A_MIGRATETYPE, ev->mt))
+		goto nospace;
+	if ((ev->fields & BM_EVF_PRIO) &&
+	    (nla_put_u32(skb, BUDDY_MON_EV_A_PRIO, ev->prio) ||
+	     nla_put_u32(skb, BUDDY_MON_EV_A_ORIG_PRIO, ev->orig_prio)))
+		goto nospace;
+	if ((ev->fields & BM_EVF_RESULT) && ev->result < BM_RESULTS &&
+	    nla_put_u32(skb, BUDDY_MON_EV_A_RESULT, ev->result))
+		goto nospace;
+	if ((ev->fields & BM_EVF_FRAG) &&
+	    nla_put_u32(skb, BUDDY_MON_EV_A_FRAG_PCT, ev->frag_pct))
+		goto nospace;
+	if ((ev->fields & BM_EVF_TASK) &&
+	    (nla_put_u32(skb, BUDDY_MON_EV_A_PID, ev->pid) ||
+	     nla_put_string(skb, BUDDY_MON_EV_A_COMM, ev->comm)))
+		goto nospace;
+	genlmsg_end(skb, hdr);
+	return genlmsg_multicast(&bm_genl_family, skb, 0, 0, GFP_KERNEL);
+nospace:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
+}
+
+int bm_genl_init(void)
+{
+	int ret = genl_register_family(&bm_genl_family);
+
+	if (ret) {
+		pr_err("cannot register generic netlink family %s: error %d\n",
+		       BUDDY_MON_GENL_NAME, ret);
+		return ret;
+	}
+	WRITE_ONCE(bm_genl_registered, true);
+	return 0;
+}
+
+void bm_genl_exit(void)
+{
+	WRITE_ONCE(bm_genl_registered, false);
+	genl_unregister_family(&bm_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(BUDDY_MON_GENL_NAME);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Attachment to the allocator: tracepoints and kretprobes.
+ */
+#ifndef _BM_PROBES_H
+#define _BM_PROBES_H
+
+#include <linux/types.h>
+
+int bm_probes_init(void);
+void bm_probes_exit(void);
+
+/* Slow-path entries that could not be attributed to a request. */
+u64 bm_probes_slowpath_missed(void);
+
+#endif /* _BM_PROBES_H */
