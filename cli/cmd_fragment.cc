@@ -9,8 +9,11 @@ namespace buddyctl::cli {
 namespace {
 
 void Print(std::ostream& out, const FragStatus& s) {
-  out << absl::StrFormat("pinned %u pages in %u order-10 blocks (the sweep drew from %u blocks)\n",
-                         s.pinned_pages, s.pinned_blocks, s.touched_blocks);
+  out << absl::StrFormat(
+      "pinned %u pages in %u order-10 blocks; the sweep took %u of %u target pages from %u "
+      "blocks (stopped: %s)\n",
+      s.pinned_pages, s.pinned_blocks, s.swept_pages, s.sweep_target, s.touched_blocks,
+      FragSweepStopName(s.sweep_stop));
 }
 
 absl::Status Pin(Context& ctx, const Args& a) {

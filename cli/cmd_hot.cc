@@ -12,9 +12,11 @@ namespace {
 
 void PrintStatus(std::ostream& out, const HotStatus& s) {
   out << absl::StrFormat(
-      "state %s: order %u, gfp %s, %u/%u attempts, %u succeeded, %u blocks held, %.3f s\n",
-      HotStateName(s.state), s.order, HotGfpName(s.gfp), s.attempts_done, s.count, s.successes,
-      s.held, static_cast<double>(s.elapsed_ns) / 1e9);
+      "state %s: order %u, gfp %s (%#x), %u/%u attempts, %u succeeded, %u blocks held, %.3f s, "
+      "stopped: %s\n",
+      HotStateName(s.state), s.order, HotGfpName(s.gfp), s.gfp_flags, s.attempts_done, s.count,
+      s.successes, s.held, static_cast<double>(s.elapsed_ns) / 1e9,
+      HotStopReasonName(s.stop_reason));
 }
 
 absl::Status Run(Context& ctx, const Args& a) {
@@ -82,6 +84,7 @@ absl::Status Run(Context& ctx, const Args& a) {
   } else {
     *ctx.out << "first success: none\n";
   }
+  *ctx.out << "stopped because: " << HotStopReasonName(st.stop_reason) << "\n";
   if (st.held > 0) *ctx.out << "free the held blocks with: buddyctl hot release\n";
   return absl::OkStatus();
 }

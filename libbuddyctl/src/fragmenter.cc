@@ -17,6 +17,9 @@ absl::StatusOr<FragStatus> ParseStatus(std::vector<Message> replies, absl::strin
   s.pinned_pages = t.U64(BUDDY_FRAG_A_PINNED_PAGES);
   s.pinned_blocks = t.U64(BUDDY_FRAG_A_PINNED_BLOCKS);
   s.touched_blocks = t.U64(BUDDY_FRAG_A_TOUCHED_BLOCKS);
+  s.sweep_target = t.U64(BUDDY_FRAG_A_SWEEP_TARGET);
+  s.swept_pages = t.U64(BUDDY_FRAG_A_SWEPT_PAGES);
+  s.sweep_stop = static_cast<FragSweepStop>(t.U32(BUDDY_FRAG_A_SWEEP_STOP));
   BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }

@@ -48,6 +48,9 @@ absl::StatusOr<HotStatus> HotTest::Status() {
   s.successes = t.U32(BUDDY_HOT_A_SUCCESSES);
   s.held = t.U32(BUDDY_HOT_A_HELD);
   s.elapsed_ns = t.U64(BUDDY_HOT_A_ELAPSED_NS);
+  s.stop_reason = static_cast<HotStopReason>(t.U32(BUDDY_HOT_A_STOP_REASON));
+  s.gfp_flags = t.U32(BUDDY_HOT_A_GFP_FLAGS);
+  s.min_free_pages = t.U64(BUDDY_HOT_A_MIN_FREE_PAGES);
   BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }

@@ -169,7 +169,10 @@ void to_json(json& j, const HotStatus& s) {
            {"attempts_done", s.attempts_done},
            {"successes", s.successes},
            {"held", s.held},
-           {"elapsed_ns", s.elapsed_ns}};
+           {"elapsed_ns", s.elapsed_ns},
+           {"stop_reason", HotStopReasonName(s.stop_reason)},
+           {"gfp_flags", s.gfp_flags},
+           {"min_free_pages", s.min_free_pages}};
 }
 
 void to_json(json& j, const HotAttempt& a) {
@@ -193,9 +196,9 @@ void to_json(json& j, const FragPinParams& p) {
 }
 
 void to_json(json& j, const FragStatus& s) {
-  j = json{{"pinned_pages", s.pinned_pages},
-           {"pinned_blocks", s.pinned_blocks},
-           {"touched_blocks", s.touched_blocks}};
+  j = json{{"pinned_pages", s.pinned_pages},     {"pinned_blocks", s.pinned_blocks},
+           {"touched_blocks", s.touched_blocks}, {"sweep_target", s.sweep_target},
+           {"swept_pages", s.swept_pages},       {"sweep_stop", FragSweepStopName(s.sweep_stop)}};
 }
 
 }  // namespace buddyctl

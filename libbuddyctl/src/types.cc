@@ -20,6 +20,8 @@ static_assert(static_cast<int>(HotGfp::kLight) == BUDDY_HOT_GFP_LIGHT);
 static_assert(static_cast<int>(HotState::kDone) == BUDDY_HOT_DONE);
 static_assert(static_cast<int>(EventType::kBackground) == BUDDY_EV_BACKGROUND);
 static_assert(kHotMaxCount == BUDDY_HOT_MAX_COUNT);
+static_assert(static_cast<int>(HotStopReason::kMemFloor) == BUDDY_HOT_STOP_MEM_FLOOR);
+static_assert(static_cast<int>(FragSweepStop::kMemFloor) == BUDDY_FRAG_SWEEP_MEM_FLOOR);
 
 absl::string_view PrioName(int prio) {
   static constexpr std::array<absl::string_view, kNrPrios> kNames = {"sync_full", "sync_light",
@@ -227,6 +229,36 @@ absl::string_view HotStateName(HotState s) {
       return "running";
     case HotState::kDone:
       return "done";
+  }
+  return "unknown";
+}
+
+absl::string_view HotStopReasonName(HotStopReason r) {
+  switch (r) {
+    case HotStopReason::kNone:
+      return "none";
+    case HotStopReason::kCount:
+      return "count";
+    case HotStopReason::kFailed:
+      return "failed";
+    case HotStopReason::kReleased:
+      return "released";
+    case HotStopReason::kMemFloor:
+      return "mem_floor";
+  }
+  return "unknown";
+}
+
+absl::string_view FragSweepStopName(FragSweepStop s) {
+  switch (s) {
+    case FragSweepStop::kNone:
+      return "none";
+    case FragSweepStop::kTarget:
+      return "target";
+    case FragSweepStop::kAllocFailed:
+      return "alloc_failed";
+    case FragSweepStop::kMemFloor:
+      return "mem_floor";
   }
   return "unknown";
 }

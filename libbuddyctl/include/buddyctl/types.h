@@ -230,6 +230,16 @@ absl::StatusOr<HotGfp> ParseHotGfp(absl::string_view name);
 enum class HotState : uint32_t { kIdle = 0, kRunning = 1, kDone = 2 };
 absl::string_view HotStateName(HotState s);  // "idle", "running", "done"
 
+// Why a run stopped making attempts.
+enum class HotStopReason : uint32_t {
+  kNone = 0,      // no run yet, or still running
+  kCount = 1,     // made all attempts
+  kFailed = 2,    // hold-until-fail and an attempt failed
+  kReleased = 3,  // released (or module unloaded) during the run
+  kMemFloor = 4,  // MemAvailable would have dropped below the safety floor
+};
+absl::string_view HotStopReasonName(HotStopReason r);  // "none", "count", "failed", ...
+
 inline constexpr uint32_t kHotMaxCount = 65536;
 inline constexpr uint32_t kHotMaxPauseUs = 10000000;
 
@@ -253,6 +263,9 @@ struct HotStatus {
   uint32_t successes = 0;
   uint32_t held = 0;
   uint64_t elapsed_ns = 0;
+  HotStopReason stop_reason = HotStopReason::kNone;
+  uint32_t gfp_flags = 0;       // the gfp_t bits the run used
+  uint64_t min_free_pages = 0;  // the run's safety floor (MemAvailable, pages)
 };
 
 struct HotAttempt {
@@ -285,10 +298,17 @@ struct FragPinParams {
   absl::Status Validate() const;
 };
 
+// Why the last pin sweep stopped.
+enum class FragSweepStop : uint32_t { kNone = 0, kTarget = 1, kAllocFailed = 2, kMemFloor = 3 };
+absl::string_view FragSweepStopName(FragSweepStop s);  // "none", "target", "alloc_failed", ...
+
 struct FragStatus {
   uint64_t pinned_pages = 0;
-  uint64_t pinned_blocks = 0;
-  uint64_t touched_blocks = 0;
+  uint64_t pinned_blocks = 0;   // order-10 blocks holding a pinned page
+  uint64_t touched_blocks = 0;  // order-10 blocks the sweep drew pages from
+  uint64_t sweep_target = 0;    // pages the sweep aimed for
+  uint64_t swept_pages = 0;     // pages it got
+  FragSweepStop sweep_stop = FragSweepStop::kNone;
 };
 
 }  // namespace buddyctl
