@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "charts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "plots.h"
+
+namespace buddyctl::report {
+namespace {
+
+using nlohmann::json;
+
+// ---- shared pieces -------------------------------------------------------------
+
+// Colours that mean the same thing in every plot.
+constexpr const char* kRequests = "#5470c6";
+constexpr const char* kSuccesses = "#3ba272";
+constexpr const char* kFailures = "#ee6666";
+constexpr const char* kSlowpath = "#fac858";
+constexpr const char* kCompactions = "#9a60b4";
+constexpr const char* kTunerRaise = "#ff7f0e";
+constexpr const char* kTunerDefer = "#8c564b";
+constexpr const char* kTunerObserve = "#bcbd22";
+constexpr const char* kBackground = "#17becf";
+const std::array<const char*, 3> kFragColors = {"#5470c6", "#ee6666", "#9a60b4"};  // 3, 9, 10
+const std::array<const char*, 4> kPercentileColors = {"#91cc75", "#5470c6", "#ee6666", "#333333"};
+
+std::string PolicyColor(const std::string& policy, size_t index) {
+  static const std::map<std::string, std::string> kKnown = {
+      {"stock", "#7f7f7f"},       {"proactive", "#5470c6"},   {"compact-memory", "#73c0de"},
+      {"adaptive-50", "#91cc75"}, {"adaptive-80", "#3ba272"}, {"always-max", "#ee6666"}};
+  static const std::array<const char*, 6> kOthers = {"#fac858", "#9a60b4", "#fc8452",
+                                                     "#ea7ccc", "#8c564b", "#17becf"};
+  auto it = kKnown.find(policy);
+  return it != kKnown.end() ? it->second : kOthers[index % kOthers.size()];
+}
+
+std::string AllocatorColor(const std::string& alloc, size_t index) {
+  if (alloc == "slub") return "#5470c6";
+  if (alloc == "slab") return "#fac858";
+  if (alloc == "slob") return "#ee6666";
+  static const std::array<const char*, 4> kOthers = {"#3ba272", "#9a60b4", "#73c0de", "#fc8452"};
+  return kOthers[index % kOthers.size()];
+}
+
+std::string Fn(const char* name) { return absl::StrCat("@@fn:", name); }
+
+// "4 KiB" .. "4 MiB": the size of one block of `order` with 4 KiB pages.
+std::string BlockSize(int order) {
+  const uint64_t kib = uint64_t{4} << order;
+  return kib >= 1024 ? absl::StrCat(kib / 1024, " MiB") : absl::StrCat(kib, " KiB");
+}
+
+std::string OrderLabel(int order) { return absl::StrCat(order, "\n", BlockSize(order)); }
+
+std::string Seconds(double s) {
+  return s == std::floor(s) ? absl::StrFormat("%.0f", s) : absl::StrFormat("%.1f", s);
+}
+
+json Base(const std::string& id, const std::string& title, const std::string& subtitle) {
+  return json{
+      {"animation", false},
+      {"backgroundColor", "#ffffff"},
+      {"textStyle", {{"fontFamily", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"}}},
+      {"title",
+       {{"text", title},
+        {"subtext", subtitle},
+        {"left", "center"},
+        {"top", 6},
+        {"textStyle", {{"fontSize", 16}, {"fontWeight", "bold"}, {"color", "#222"}}},
+        {"subtextStyle", {{"fontSize", 12}, {"color", "#555"}}}}},
+      {"toolbox",
+       {{"right", 12},
+        {"top", 4},
+        {"feature",
+         {{"dataView",
+           {{"readOnly", true},
+            {"title", "data"},
+            {"lang", {"The numbers behind this plot", "close", "refresh"}}}},
+          {"saveAsImage",
+           {{"title", "save as PNG"},
+            {"name", id},
+            {"pixelRatio", 2},
+            {"backgroundColor", "#ffffff"}}}}}}},
+  };
+}
+
+json Legend(int top = 56) { return json{{"top", top}, {"type", "scroll"}, {"itemGap", 16}}; }
+
+json AxisName(const std::string& name, int gap) {
+  return json{{"name", name},
+              {"nameLocation", "middle"},
+              {"nameGap", gap},
+              {"nameTextStyle", {{"fontSize", 13}, {"color", "#333"}}}};
+}
+
+json CategoryAxis(const std::vector<std::string>& labels, const std::string& name, int gap = 44) {
+  json a = AxisName(name, gap);
+  a["type"] = "category";
+  a["data"] = labels;
+  a["axisTick"] = {{"alignWithLabel", true}};
+  return a;
+}
+
+json ValueAxis(const std::string& name, const char* formatter, int gap = 62) {
+  json a = AxisName(name, gap);
+  a["type"] = "value";
+  a["axisLabel"] = {{"formatter", Fn(formatter)}};
+  a["splitLine"] = {{"lineStyle", {{"color", "#e6e6e6"}}}};
+  return a;
+}
+
+json LogAxis(const std::string& name, const char* formatter, int gap = 62) {
+  json a = ValueAxis(name, formatter, gap);
+  a["type"] = "log";
+  a["logBase"] = 10;
+  a["minorSplitLine"] = {{"show", true}, {"lineStyle", {{"color", "#f3f3f3"}}}};
+  return a;
+}
+
+json Grid(int top = 96, int bottom = 64, int left = 84, int right = 36) {
+  return json{{"top", top}, {"bottom", bottom}, {"left", left}, {"right", right}};
+}
+
+json AxisTooltip() {
+  return json{{"trigger", "axis"},
+              {"axisPointer", {{"type", "shadow"}}},
+              {"formatter", Fn("axisTip")},
+              {"confine", true}};
+}
+
+// A value for a log axis: zero (or less) cannot be drawn there.
+json LogValue(double v) { return v > 0 ? json(v) : json(nullptr); }
+
+// An error bar series (custom, drawn by the page's errorBar function) over
+// bar `index` of `count` grouped bars per category: data [category, lo, hi].
+json ErrorBars(const std::string& name, const std::string& color, json data, int index, int count,
+               int x_axis = 0, int y_axis = 0) {
+  return json{{"type", "custom"},
+              {"name", name},
+              {"renderItem", Fn("errorBar")},
+              {"encode", {{"x", 0}, {"y", json::array({1, 2})}}},
+              {"itemStyle", {{"color", color}}},
+              {"data", std::move(data)},
+              {"z", 10},
+              {"xAxisIndex", x_axis},
+              {"yAxisIndex", y_axis},
+              {"tooltip", {{"show", false}}},
+              {"errorBar", {{"index", index}, {"count", count}}}};
+}
+
+// ---- recordings --------------------------------------------------------------------
+
+Plot OrderDistributionPlot(const Record& r, const std::string& prefix) {
+  const OrderDistribution d = ComputeOrderDistribution(r);
+  Plot p;
+  p.id = prefix + "-orders";
+  const std::string window =
+      d.since_reset
+          ? std::string("counts since the monitor's last reset (one sample)")
+          : absl::StrCat("calls between the first and last sample (", Seconds(d.window_s), " s)");
+  p.option = Base(p.id, "Requested order distribution", window);
+  std::vector<std::string> labels;
+  for (int o = 0; o < kNrOrders; ++o) labels.push_back(OrderLabel(o));
+  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 46);
+  p.option["yAxis"] = LogAxis("allocation calls (log scale)", "axisCount");
+  p.option["grid"] = Grid(100, 70);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = AxisTooltip();
+  struct Column {
+    const char* name;
+    const char* color;
+    const std::array<uint64_t, kNrOrders>* values;
+  };
+  const std::array<Column, 5> columns = {{{"requests", kRequests, &d.requests},
+                                          {"successes", kSuccesses, &d.successes},
+                                          {"failures", kFailures, &d.failures},
+                                          {"slow path entries", kSlowpath, &d.slowpath},
+                                          {"direct compactions", kCompactions, &d.compactions}}};
+  json series = json::array();
+  for (const Column& c : columns) {
+    json data = json::array();
+    for (uint64_t v : *c.values) data.push_back(LogValue(static_cast<double>(v)));
+    series.push_back({{"type", "bar"},
+                      {"name", c.name},
+                      {"data", std::move(data)},
+                      {"itemStyle", {{"color", c.color}}},
+                      {"barGap", "8%"},
+                      {"barCategoryGap", "22%"}});
+  }
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "count"}, {"nullAs", "0"}};
+  p.caption =
+      "Calls to __alloc_pages per requested order: how many were made, succeeded and failed, how "
+      "many entered the slow path and how many ran direct compaction. Log scale; a missing bar "
+      "means zero.";
+  return p;
+}
+
+std::vector<Plot> BuddyinfoPlots(const Record& r, const std::string& prefix) {
+  std::vector<Plot> plots;
+  int index = 0;
+  for (const ZoneHeatmap& m : ComputeBuddyinfo(r)) {
+    Plot p;
+    p.id = absl::StrCat(prefix, "-buddyinfo-", index++);
+    p.option = Base(p.id, absl::StrCat("Free blocks per order over time: ", m.zone),
+                    "the buddyinfo movie: one column per sample, colour = free blocks (log scale), "
+                    "blank = none");
+    std::vector<std::string> times;
+    for (double t : m.t) times.push_back(Seconds(t));
+    std::vector<std::string> orders;
+    for (int o = 0; o < kNrOrders; ++o) {
+      orders.push_back(absl::StrCat(o, " (", BlockSize(o), ")"));
+    }
+    json xaxis = CategoryAxis(times, "time since the first sample (s)", 30);
+    xaxis["splitArea"] = {{"show", false}};
+    json yaxis = CategoryAxis(orders, "order (block size)", 76);
+    yaxis["splitArea"] = {{"show", false}};
+    p.option["xAxis"] = std::move(xaxis);
+    p.option["yAxis"] = std::move(yaxis);
+    p.option["grid"] = Grid(70, 110, 100, 36);
+    uint64_t max_blocks = 1;
+    json data = json::array();
+    for (size_t t = 0; t < m.free_blocks.size(); ++t) {
+      for (int o = 0; o < kNrOrders; ++o) {
+        const uint64_t n = m.free_blocks[t][static_cast<size_t>(o)];
+        max_blocks = std::max(max_blocks, n);
+        if (n == 0) continue;  // blank: no free block of this order
+        data.push_back({t, o, std::log10(static_cast<double>(n)), n});
+      }
+    }
+    const double vmax = std::max(1.0, std::ceil(std::log10(static_cast<double>(max_blocks))));
+    p.option["visualMap"] = {{"type", "continuous"},
+                             {"min", 0},
+                             {"max", vmax},
+                             {"dimension", 2},
+                             {"calculable", true},
+                             {"orient", "horizontal"},
+                             {"left", "center"},
+                             {"bottom", 8},
+                             {"itemWidth", 14},
+                             {"itemHeight", 260},
+                             {"text", {"many", "1 free block"}},
+                             {"formatter", Fn("log10Count")},
+                             {"inRange",
+                              {{"color",
+                                {"#440154", "#482878", "#3e4a89", "#31688e", "#26828e", "#1f9e89",
+                                 "#35b779", "#6ece58", "#b5de2b", "#fde725"}}}}};
+    p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("heatTip")}};
+    p.option["series"] = json::array({{{"type", "heatmap"},
+                                       {"name", "free blocks"},
+                                       {"data", std::move(data)},
+                                       {"progressive", 0},
+                                       {"emphasis", {{"itemStyle", {{"borderColor", "#000"}}}}}}});
+    p.meta = {{"times", times}, {"orders", orders}};
+    p.height = 440;
+    p.caption = absl::StrCat(
+        "Free blocks of each order in zone ", m.zone,
+        " at each sample (nr_free, summed over migratetypes, as /proc/buddyinfo counts them). "
+        "High orders going dark or blank while order 0 stays bright is fragmentation.");
+    plots.push_back(std::move(p));
+  }
+  return plots;
+}
+
+Plot FragmentationPlot(const Record& r, const std::string& prefix) {
+  const FragmentationSeries f = ComputeFragmentation(r);
+  Plot p;
+  p.id = prefix + "-frag";
+  uint64_t raises = 0;
+  uint64_t deferrals = 0;
+  uint64_t would = 0;
+  uint64_t bg = 0;
+  for (size_t i = 0; i < f.t.size(); ++i) {
+    raises += f.raises[i];
+    deferrals += f.deferrals[i];
+    would += f.would_raise[i];
+    bg += f.bg_triggers[i];
+  }
+  const bool tuner = raises + deferrals + would + bg > 0;
+  p.option = Base(p.id, "Fragmentation over time, with the tuner's decisions",
+                  tuner ? "lines: unusable free space index (left axis); bars: tuner decisions "
+                          "per sample interval (right axis)"
+                        : "unusable free space index; the tuner made no decision during the "
+                          "recording");
+  json xaxis = ValueAxis("time since the first sample (s)", "axisSeconds", 30);
+  xaxis["min"] = f.t.empty() ? 0.0 : f.t.front();
+  xaxis["max"] = f.t.empty() ? 1.0 : f.t.back();
+  xaxis["splitLine"] = {{"show", false}};
+  p.option["xAxis"] = std::move(xaxis);
+  json left = ValueAxis("unusable free space index (%)", "axisPercent", 48);
+  left["min"] = 0;
+  left["max"] = 100;
+  json yaxes = json::array({left});
+  if (tuner) {
+    json right = ValueAxis("tuner decisions per interval", "axisCount", 48);
+    right["position"] = "right";
+    right["splitLine"] = {{"show", false}};
+    right["minInterval"] = 1;
+    yaxes.push_back(std::move(right));
+  }
+  p.option["yAxis"] = std::move(yaxes);
+  p.option["grid"] = Grid(100, 88, 70, tuner ? 70 : 30);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = {{"trigger", "axis"}, {"formatter", Fn("axisTip")}, {"confine", true}};
+  p.option["dataZoom"] =
+      json::array({{{"type", "inside"}, {"xAxisIndex", 0}},
+                   {{"type", "slider"}, {"xAxisIndex", 0}, {"height", 18}, {"bottom", 8}}});
+  json series = json::array();
+  json selected = json::object();
+  for (size_t k = 0; k < kFragOrders.size(); ++k) {
+    json data = json::array();
+    for (size_t i = 0; i < f.t.size(); ++i) data.push_back({f.t[i], f.all_zones[k][i]});
+    series.push_back({{"type", "line"},
+                      {"name", absl::StrCat("order ", kFragOrders[k], " (",
+                                            BlockSize(kFragOrders[k]), "), all zones")},
+                      {"data", std::move(data)},
+                      {"showSymbol", f.t.size() <= 60},
+                      {"symbolSize", 5},
+                      {"lineStyle", {{"width", 2.5}}},
+                      {"itemStyle", {{"color", kFragColors[k]}}}});
+  }
+  for (const FragmentationSeries::ZoneLine& z : f.per_zone) {
+    json data = json::array();
+    for (size_t i = 0; i < f.t.size(); ++i) {
+      data.push_back({f.t[i], std::isnan(z.percent[i]) ? json(nullptr) : json(z.percent[i])});
+    }
+    const std::string name = absl::StrCat("order ", z.order, ", ", z.zone);
+    const size_t k = static_cast<size_t>(
+        std::find(kFragOrders.begin(), kFragOrders.end(), z.order) - kFragOrders.begin());
+    series.push_back({{"type", "line"},
+                      {"name", name},
+                      {"data", std::move(data)},
+                      {"showSymbol", false},
+                      {"lineStyle", {{"width", 1.2}, {"type", "dashed"}}},
+                      {"itemStyle", {{"color", kFragColors[k]}}}});
+    selected[name] = false;  // per-zone lines: one click in the legend away
+  }
+  struct Decision {
+    const char* name;
+    const char* color;
+    const std::vector<uint64_t>* values;
+    uint64_t total;
+  };
+  const std::array<Decision, 4> decisions = {
+      {{"tuner: priority raised", kTunerRaise, &f.raises, raises},
+       {"tuner: raise deferred", kTunerDefer, &f.deferrals, deferrals},
+       {"tuner (observe): would raise", kTunerObserve, &f.would_raise, would},
+       {"tuner: background compaction", kBackground, &f.bg_triggers, bg}}};
+  for (const Decision& d : decisions) {
+    if (d.total == 0) continue;
+    json data = json::array();
+    for (size_t i = 0; i < f.t.size(); ++i) {
+      data.push_back({f.t[i], (*d.values)[i] > 0 ? json((*d.values)[i]) : json(nullptr)});
+    }
+    series.push_back({{"type", "bar"},
+                      {"name", d.name},
+                      {"yAxisIndex", 1},
+                      {"data", std::move(data)},
+                      {"barMaxWidth", 10},
+                      {"itemStyle", {{"color", d.color}, {"opacity", 0.75}}}});
+  }
+  p.option["legend"]["selected"] = std::move(selected);
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "percent"}, {"units", {{"tuner", "count"}}}, {"xUnit", "s"}};
+  p.height = 460;
+  p.caption =
+      "Share of free memory that sits in blocks too small for an order-3, order-9 (2 MiB, huge "
+      "page) or order-10 (4 MiB) request: the kernel's unusable free space index. Solid lines "
+      "combine every zone; the legend shows each zone's own index (dashed) on a click. Bars count "
+      "the tuner's decisions between two samples.";
+  return p;
+}
+
+Plot LatencyPlot(const std::vector<LatencyRow>& rows, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-latency";
+  p.option = Base(p.id, "Allocation latency per order",
+                  "percentiles of the recording's __alloc_pages latency histograms");
+  std::vector<std::string> labels;
+  json notes = json::object();
+  for (const LatencyRow& row : rows) {
+    const std::string label = OrderLabel(row.order);
+    labels.push_back(label);
+    notes[label] =
+        absl::StrFormat("%u calls timed, %u in the slow path", row.count, row.slow_count);
+  }
+  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 46);
+  p.option["yAxis"] = LogAxis("latency (log scale)", "axisNs", 70);
+  p.option["grid"] = Grid(100, 70, 96, 30);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = AxisTooltip();
+  json series = json::array();
+  const std::array<const char*, 3> names = {"p50", "p90", "p99"};
+  for (size_t k = 0; k < names.size(); ++k) {
+    json data = json::array();
+    for (const LatencyRow& row : rows) {
+      const double v = k == 0 ? row.p50_ns : k == 1 ? row.p90_ns : row.p99_ns;
+      data.push_back(LogValue(v));
+    }
+    series.push_back({{"type", "bar"},
+                      {"name", names[k]},
+                      {"data", std::move(data)},
+                      {"itemStyle", {{"color", kPercentileColors[k]}}},
+                      {"barGap", "6%"},
+                      {"barCategoryGap", "28%"}});
+  }
+  json max = json::array();
+  for (const LatencyRow& row : rows) max.push_back(LogValue(static_cast<double>(row.max_ns)));
+  series.push_back({{"type", "scatter"},
+                    {"name", "max (since reset)"},
+                    {"data", std::move(max)},
+                    {"symbol", "diamond"},
+                    {"symbolSize", 12},
+                    {"itemStyle", {{"color", kPercentileColors[3]}}}});
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "ns"}, {"notes", std::move(notes)}};
+  p.caption =
+      "How long __alloc_pages took per requested order: median, 90th and 99th percentile over the "
+      "recording (log2 histograms, interpolated within a bucket, so within a factor of 2), and "
+      "the maximum since the monitor's last reset. Hover for the number of calls.";
+  return p;
+}
+
+// ---- challenge -----------------------------------------------------------------------
+
+Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
+  const std::vector<PolicySuccess> success = ComputeSuccess(c);
+  Plot p;
+  p.id = prefix + "-success";
+  p.option = Base(p.id, "4 MiB blocks obtained, relative to the physical limit",
+                  "box: quartiles and range over the runs; dots: single runs");
+  std::vector<std::string> labels;
+  json box = json::array();
+  json dots = json::array();
+  json notes = json::object();
+  double top = 100;
+  for (size_t i = 0; i < success.size(); ++i) {
+    const PolicySuccess& s = success[i];
+    labels.push_back(s.policy);
+    const std::string color = PolicyColor(s.policy, i);
+    if (s.spread.n > 0) {
+      box.push_back(
+          {{"value", {s.spread.min, s.spread.q1, s.spread.median, s.spread.q3, s.spread.max}},
+           {"itemStyle", {{"color", color + "55"}, {"borderColor", color}}}});
+    } else {
+      box.push_back(nullptr);
+    }
+    for (size_t k = 0; k < s.percent.size(); ++k) {
+      const ChallengeRun& run = *s.runs[k];
+      dots.push_back({{"value", {static_cast<int>(i), s.percent[k]}},
+                      {"runText", absl::StrFormat("%s, run %d: %u of %u blocks (limit %u), %.1f %%",
+                                                  s.policy, run.rep, run.successes, run.attempts,
+                                                  run.limit, s.percent[k])},
+                      {"itemStyle", {{"color", color}}}});
+      top = std::max(top, s.percent[k]);
+    }
+    std::string note =
+        absl::StrFormat("%d run(s), mean %.1f %%", static_cast<int>(s.spread.n), s.spread.mean);
+    if (s.spread.n > 1) absl::StrAppendFormat(&note, ", sd %.1f", s.spread.sd);
+    if (s.failed_runs > 0) absl::StrAppend(&note, "; ", s.failed_runs, " run(s) without a result");
+    notes[s.policy] = note;
+  }
+  p.option["xAxis"] = CategoryAxis(labels, "policy", 34);
+  json yaxis = ValueAxis("blocks obtained / physical limit (%)", "axisPercent", 50);
+  yaxis["min"] = 0;
+  yaxis["max"] = std::ceil(top / 10 + 0.5) * 10;
+  p.option["yAxis"] = std::move(yaxis);
+  p.option["grid"] = Grid(90, 60, 76, 30);
+  p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("itemTip")}, {"confine", true}};
+  p.option["series"] =
+      json::array({{{"type", "boxplot"},
+                    {"name", "spread over runs"},
+                    {"data", std::move(box)},
+                    {"boxWidth", json::array({12, 46})},
+                    {"markLine",
+                     {{"silent", true},
+                      {"symbol", "none"},
+                      {"label", {{"formatter", "{b}"}, {"position", "insideEndTop"}}},
+                      {"data",
+                       {{{"name", "physical limit"},
+                         {"yAxis", 100},
+                         {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}}},
+                        {{"name", "target 95 %"},
+                         {"yAxis", 95},
+                         {"lineStyle", {{"color", "#888"}, {"type", "dashed"}}}}}}}}},
+                   {{"type", "scatter"},
+                    {"name", "runs"},
+                    {"data", std::move(dots)},
+                    {"symbolSize", 9},
+                    {"itemStyle", {{"borderColor", "#fff"}, {"borderWidth", 1}}}}});
+  p.meta = {{"unit", "percent"}, {"notes", std::move(notes)}, {"boxplot", true}};
+  p.caption =
+      "For each policy, the order-10 blocks the run obtained divided by the physical limit the "
+      "monitor measured just before the attempts (order-10-aligned blocks holding only free or "
+      "movable pages, capped by free memory). 100 % is everything the heap could give.";
+  return p;
+}
+
+Plot ChallengeWorkPlot(const Challenge& c, const std::string& prefix,
+                       std::vector<std::string>& notes) {
+  const std::vector<PolicyWork> work = ComputeWork(c);
+  Plot p;
+  p.id = prefix + "-work";
+  p.option = Base(p.id, "Compaction work per successful 4 MiB block",
+                  "bars: mean over the runs; whiskers: lowest and highest run");
+  struct Panel {
+    const char* metric;
+    const char* title;
+  };
+  const std::array<Panel, 4> panels = {{{"pgmigrate_success", "pages migrated"},
+                                        {"compact_migrate_scanned", "pages scanned for migration"},
+                                        {"compact_free_scanned", "pages scanned for free targets"},
+                                        {"compact_isolated", "pages isolated"}}};
+  std::vector<std::string> labels;
+  for (const PolicyWork& w : work) labels.push_back(w.policy);
+  json grids = json::array();
+  json xaxes = json::array();
+  json yaxes = json::array();
+  json titles = json::array({p.option["title"]});
+  json series = json::array();
+  std::vector<std::string> without;
+  for (const PolicyWork& w : work) {
+    if (w.per_block.at(kWorkMetrics[0]).n == 0) without.push_back(w.policy);
+  }
+  for (size_t k = 0; k < panels.size(); ++k) {
+    const bool right = k % 2 == 1;
+    const bool lower = k >= 2;
+    const std::string left_pct = right ? "56%" : "8%";
+    const std::string top_pct = lower ? "58%" : "17%";
+    grids.push_back({{"left", left_pct}, {"width", "38%"}, {"top", top_pct}, {"height", "28%"}});
+    titles.push_back({{"text", absl::StrCat(panels[k].title, " per block")},
+                      {"left", right ? "75%" : "27%"},
+                      {"top", lower ? "51%" : "10%"},
+                      {"textAlign", "center"},
+                      {"textStyle", {{"fontSize", 13}, {"fontWeight", "normal"}}}});
+    json x = CategoryAxis(labels, "", 0);
+    x["gridIndex"] = k;
+    x["axisLabel"] = {{"interval", 0}, {"fontSize", 11}, {"rotate", labels.size() > 4 ? 20 : 0}};
+    xaxes.push_back(std::move(x));
+    json y = ValueAxis("pages", "axisCount", 46);
+    y["gridIndex"] = k;
+    yaxes.push_back(std::move(y));
+    json bars = json::array();
+    json whiskers = json::array();
+    for (size_t i = 0; i < work.size(); ++i) {
+      const Spread& s = work[i].per_block.at(panels[k].metric);
+      const std::string color = PolicyColor(work[i].policy, i);
+      if (s.n == 0) {
+        bars.push_back(nullptr);
+        continue;
+      }
+      bars.push_back({{"value", s.mean}, {"itemStyle", {{"color", color}}}});
+      if (s.n > 1) whiskers.push_back({static_cast<int>(i), s.min, s.max});
+    }
+    series.push_back({{"type", "bar"},
+                      {"name", panels[k].title},
+                      {"xAxisIndex", k},
+                      {"yAxisIndex", k},
+                      {"data", std::move(bars)},
+                      {"barCategoryGap", "20%"}});
+    if (!whiskers.empty()) {
+      series.push_back(ErrorBars(absl::StrCat(panels[k].title, " range"), "#333",
+                                 std::move(whiskers), 0, 1, static_cast<int>(k),
+                                 static_cast<int>(k)));
+    }
+  }
+  p.option["title"] = std::move(titles);
+  p.option["grid"] = std::move(grids);
+  p.option["xAxis"] = std::move(xaxes);
+  p.option["yAxis"] = std::move(yaxes);
+  p.option["tooltip"] = {{"trigger", "axis"},
+                         {"axisPointer", {{"type", "shadow"}}},
+                         {"formatter", Fn("axisTip")},
+                         {"confine", true}};
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "count"}};
+  p.height = 600;
+  p.caption =
+      "The kernel's compaction counters (/proc/vmstat deltas over the attempts) divided by the "
+      "order-10 blocks the run obtained: what each 4 MiB block cost.";
+  if (!without.empty()) {
+    notes.push_back(absl::StrCat("No compaction work per block for ", absl::StrJoin(without, ", "),
+                                 ": no run of it obtained a block."));
+  }
+  return p;
+}
+
+Plot ChallengeCdfPlot(const Challenge& c, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-cdf";
+  p.option = Base(p.id, "Latency of order-10 attempts",
+                  "cumulative distribution over every attempt of every run, per policy");
+  json xaxis = LogAxis("latency of one attempt (log scale)", "axisMs", 30);
+  p.option["xAxis"] = std::move(xaxis);
+  json yaxis = ValueAxis("attempts that took at most this long", "axisFraction", 54);
+  yaxis["min"] = 0;
+  yaxis["max"] = 1;
+  p.option["yAxis"] = std::move(yaxis);
+  p.option["grid"] = Grid(100, 60, 80, 36);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("cdfTip")}};
+  json series = json::array();
+  size_t i = 0;
+  for (const LatencyCdf& cdf : ComputeCdfs(c)) {
+    json data = json::array();
+    if (!cdf.points.empty()) data.push_back({cdf.points.front().first, 0.0});
+    for (const auto& [ms, frac] : cdf.points) data.push_back({ms, frac});
+    series.push_back({{"type", "line"},
+                      {"name", absl::StrCat(cdf.policy, " (", cdf.attempts, " attempts)")},
+                      {"data", std::move(data)},
+                      {"step", "end"},
+                      {"showSymbol", false},
+                      {"lineStyle", {{"width", 2}}},
+                      {"itemStyle", {{"color", PolicyColor(cdf.policy, i++)}}}});
+  }
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "ms"}};
+  p.caption =
+      "For each policy, the share of order-10 attempts (successful or not) that returned within a "
+      "given time. Further left is faster; a line that stops short of 100 % on the right never "
+      "happens: every attempt returns.";
+  return p;
+}
+
+// ---- slab study ------------------------------------------------------------------------
+
+std::string Direction(const SlabRelative& r) {
+  return r.higher_is_better ? "higher is better" : "lower is better";
+}
+
+// Grouped bars of `rows` relative to SLUB, one bar per allocator.
+Plot SlabPlot(const SlabStudy& s, const std::vector<SlabRelative>& rows, const std::string& id,
+              const std::string& title, const std::string& caption) {
+  Plot p;
+  p.id = id;
+  p.option = Base(id, title, "SLUB = 1; bars: mean over repetitions; whiskers: lowest and highest");
+  std::vector<std::string> labels;
+  json notes = json::object();
+  for (const SlabRelative& r : rows) {
+    const std::string label = absl::StrCat(r.workload, "\n(", r.metric, ", ", Direction(r), ")");
+    labels.push_back(label);
+    notes[label] = absl::StrFormat("SLUB mean: %.4g %s", r.slub_mean, r.metric);
+  }
+  json xaxis = CategoryAxis(labels, "", 0);
+  xaxis["axisLabel"] = {{"interval", 0}, {"fontSize", 11}, {"rotate", rows.size() > 6 ? 30 : 0}};
+  p.option["xAxis"] = std::move(xaxis);
+  p.option["yAxis"] = ValueAxis("relative to SLUB (SLUB = 1)", "axisRatio", 50);
+  p.option["grid"] = Grid(100, rows.size() > 6 ? 130 : 80, 76, 30);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = AxisTooltip();
+  json series = json::array();
+  const int count = static_cast<int>(s.allocators.size());
+  for (size_t a = 0; a < s.allocators.size(); ++a) {
+    const std::string& alloc = s.allocators[a];
+    const std::string color = AllocatorColor(alloc, a);
+    json bars = json::array();
+    json whiskers = json::array();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto it = rows[i].ratio.find(alloc);
+      if (it == rows[i].ratio.end() || it->second.n == 0) {
+        bars.push_back(nullptr);
+        continue;
+      }
+      bars.push_back(it->second.mean);
+      if (it->second.n > 1)
+        whiskers.push_back({static_cast<int>(i), it->second.min, it->second.max});
+    }
+    json bar = {{"type", "bar"},           {"name", alloc},
+                {"data", std::move(bars)}, {"itemStyle", {{"color", color}}},
+                {"barGap", "0%"},          {"barCategoryGap", "20%"}};
+    if (a == 0) {
+      bar["markLine"] = {{"silent", true},
+                         {"symbol", "none"},
+                         {"label", {{"formatter", "SLUB"}, {"position", "insideEndTop"}}},
+                         {"lineStyle", {{"color", "#222"}, {"type", "dashed"}}},
+                         {"data", {{{"yAxis", 1}}}}};
+    }
+    series.push_back(std::move(bar));
+    if (!whiskers.empty()) {
+      series.push_back(
+          ErrorBars(alloc + " range", "#333", std::move(whiskers), static_cast<int>(a), count));
+    }
+  }
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "ratio"}, {"notes", std::move(notes)}};
+  p.height = rows.size() > 6 ? 520 : 460;
+  p.caption = caption;
+  return p;
+}
+
+}  // namespace
+
+size_t CountPoints(const json& option) {
+  auto holds_null = [](const json& v) {
+    if (v.is_null()) return true;
+    if (v.is_array()) {
+      return std::any_of(v.begin(), v.end(), [](const json& e) { return e.is_null(); });
+    }
+    return false;
+  };
+  size_t n = 0;
+  auto it = option.find("series");
+  if (it == option.end()) return 0;
+  for (const json& s : *it) {
+    auto data = s.find("data");
+    if (data == s.end() || !data->is_array()) continue;
+    for (const json& d : *data) {
+      const json& v = d.is_object() && d.contains("value") ? d["value"] : d;
+      if (!holds_null(v)) ++n;
+    }
+  }
+  return n;
+}
+
+Section RecordSection(const Record& r, const std::string& prefix) {
+  Section s;
+  s.heading = absl::StrCat("Recording ", r.path);
+  const RecordSample& first = r.samples.front();
+  const RecordSample& last = r.samples.back();
+  s.summary = absl::StrFormat(
+      "%d samples over %s s, %d zone(s)", static_cast<int>(r.samples.size()),
+      Seconds(last.elapsed_s - first.elapsed_s), static_cast<int>(last.zones.size()));
+  s.plots.push_back(OrderDistributionPlot(r, prefix));
+  for (Plot& p : BuddyinfoPlots(r, prefix)) s.plots.push_back(std::move(p));
+  if (first.zones.empty()) s.notes.push_back("No zones in the samples: no buddyinfo heat map.");
+  s.plots.push_back(FragmentationPlot(r, prefix));
+  const std::vector<LatencyRow> rows = ComputeLatency(r);
+  if (rows.empty()) {
+    s.notes.push_back(
+        "No allocation latency in this recording: latency capture was off (turn it on with "
+        "`buddyctl latency-mode on`, or the equivalent config switch, before recording).");
+  } else {
+    s.plots.push_back(LatencyPlot(rows, prefix));
+  }
+  return s;
+}
+
+Section ChallengeSection(const Challenge& c, const std::string& prefix) {
+  Section s;
+  s.heading = absl::StrCat("4 MiB challenge ", c.path);
+  std::vector<std::string> scenario;
+  for (const char* key : {"mem", "cpus", "gfp", "pin_percent", "sweep_percent", "seed"}) {
+    auto it = c.scenario.find(key);
+    if (it != c.scenario.end()) scenario.push_back(absl::StrCat(key, "=", it->second));
+  }
+  int failed = 0;
+  for (const ChallengeRun& run : c.runs) failed += run.error ? 1 : 0;
+  s.summary =
+      absl::StrFormat("%d run(s) of %d policies%s%s%s", static_cast<int>(c.runs.size()),
+                      static_cast<int>(c.policies.size()),
+                      c.created.empty() ? "" : absl::StrCat(", created ", c.created),
+                      scenario.empty() ? "" : absl::StrCat("; ", absl::StrJoin(scenario, " ")),
+                      failed > 0 ? absl::StrCat("; ", failed, " run(s) failed") : "");
+  s.plots.push_back(ChallengeSuccessPlot(c, prefix));
+  s.plots.push_back(ChallengeWorkPlot(c, prefix, s.notes));
+  s.plots.push_back(ChallengeCdfPlot(c, prefix));
+  return s;
+}
+
+Section SlabSection(const SlabStudy& study, const std::string& prefix) {
+  Section s;
+  s.heading = absl::StrCat("Slab allocator study ", study.path);
+  s.summary = absl::StrCat("allocators: ", absl::StrJoin(study.allocators, ", "));
+  const std::vector<SlabRelative> rel = ComputeSlabRelative(study);
+  std::vector<SlabRelative> workloads;
+  std::vector<SlabRelative> micro;
+  std::vector<SlabRelative> footprint;
+  for (const SlabRelative& r : rel) {
+    if (r.metric == "kB") {
+      footprint.push_back(r);
+    } else if (r.metric == "ns") {
+      micro.push_back(r);
+    } else {
+      workloads.push_back(r);
+    }
+  }
+  if (rel.empty()) {
+    s.notes.push_back("No figure for SLUB in the slab study: nothing to compare against.");
+  }
+  if (!workloads.empty()) {
+    s.plots.push_back(SlabPlot(study, workloads, prefix + "-slab-workloads",
+                               "System workloads under each slab allocator",
+                               "Each workload's figure under each allocator divided by SLUB's "
+                               "(mean of SLUB's repetitions)."));
+  }
+  if (!micro.empty()) {
+    s.plots.push_back(SlabPlot(study, micro, prefix + "-slab-micro",
+                               "kmalloc/kfree microbenchmarks under each slab allocator",
+                               "Median nanoseconds per operation (slab_bench.ko) divided by "
+                               "SLUB's."));
+  }
+  if (!footprint.empty()) {
+    s.plots.push_back(SlabPlot(study, footprint, prefix + "-slab-footprint",
+                               "Slab memory footprint under each slab allocator",
+                               "Slab memory (/proc/meminfo Slab) after each step divided by "
+                               "SLUB's."));
+  }
+  return s;
+}
+
+}  // namespace buddyctl::report

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+// The numbers behind each plot, computed from parsed inputs. Nothing here
+// knows about HTML or the charting library: these are what the golden-data
+// tests check (tests/report/plots_test.cc).
+//
+// Counters in a recording are cumulative since the monitor's last reset.
+// Over a recording, a counter's figure is the sum of its increases between
+// consecutive samples; where it went down, or the sample's reset_time_ns
+// changed, the counters were reset in between and the later value counts
+// whole. A recording of one sample gives the counts since the last reset.
+#ifndef BUDDYCTL_REPORT_PLOTS_H_
+#define BUDDYCTL_REPORT_PLOTS_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model.h"
+
+namespace buddyctl::report {
+
+// ---- recordings -------------------------------------------------------------
+
+struct OrderDistribution {
+  std::array<uint64_t, kNrOrders> requests{};
+  std::array<uint64_t, kNrOrders> successes{};
+  std::array<uint64_t, kNrOrders> failures{};
+  std::array<uint64_t, kNrOrders> slowpath{};
+  std::array<uint64_t, kNrOrders> compactions{};  // direct compaction attempts
+  double window_s = 0;                            // last elapsed_s - first elapsed_s
+  bool since_reset = false;                       // one sample: counts since the last reset
+};
+OrderDistribution ComputeOrderDistribution(const Record& r);
+
+// Free blocks per order over time in one zone: the "buddyinfo movie".
+struct ZoneHeatmap {
+  std::string zone;  // "node 0 DMA32"
+  std::vector<double> t;
+  std::vector<std::array<uint64_t, kNrOrders>> free_blocks;  // [sample][order]
+};
+std::vector<ZoneHeatmap> ComputeBuddyinfo(const Record& r);
+
+inline constexpr std::array<int, 3> kFragOrders = {3, 9, 10};
+
+struct FragmentationSeries {
+  std::vector<double> t;
+  // Unusable free space index over every zone together (UnusablePercent),
+  // in percent, for each of kFragOrders.
+  std::array<std::vector<double>, kFragOrders.size()> all_zones;
+  // The kernel's own per-zone index (unusable_index_x1000 / 10); NaN where
+  // a sample lacks the zone.
+  struct ZoneLine {
+    std::string zone;
+    int order = 0;
+    std::vector<double> percent;
+  };
+  std::vector<ZoneLine> per_zone;
+  // Tuner activity in the interval that ends at t[i] (0 for the first
+  // sample), summed over orders: priority raises, deferrals, raises the
+  // observe policy would have made, background compaction triggers.
+  std::vector<uint64_t> raises;
+  std::vector<uint64_t> deferrals;
+  std::vector<uint64_t> would_raise;
+  std::vector<uint64_t> bg_triggers;
+};
+FragmentationSeries ComputeFragmentation(const Record& r);
+
+struct LatencyRow {
+  int order = 0;
+  uint64_t count = 0;       // timed calls over the recording
+  uint64_t slow_count = 0;  // of which took the slow path
+  double p50_ns = 0;        // percentiles of the recording's histogram
+  double p90_ns = 0;        // (LatencyHistogram::PercentileOf, as `buddyctl latency`)
+  double p99_ns = 0;
+  uint64_t max_ns = 0;  // since the last reset (a maximum has no difference)
+};
+// Orders with at least one timed call; empty when latency capture was off.
+std::vector<LatencyRow> ComputeLatency(const Record& r);
+
+// ---- challenge results ------------------------------------------------------------
+
+struct Spread {
+  size_t n = 0;
+  double min = 0;
+  double q1 = 0;  // quartiles by linear interpolation between order statistics
+  double median = 0;
+  double q3 = 0;
+  double max = 0;
+  double mean = 0;
+  double sd = 0;  // sample standard deviation (0 for one value)
+};
+Spread SpreadOf(std::vector<double> values);
+
+struct PolicySuccess {
+  std::string policy;
+  std::vector<double> percent;            // successes / physical limit, per run, in percent
+  std::vector<const ChallengeRun*> runs;  // the run of each percent (points into the Challenge)
+  Spread spread;
+  int failed_runs = 0;  // runs that errored or had a limit of 0
+};
+std::vector<PolicySuccess> ComputeSuccess(const Challenge& c);
+
+// vmstat counters per successful order-10 block, by policy.
+inline constexpr std::array<const char*, 4> kWorkMetrics = {
+    "pgmigrate_success", "compact_migrate_scanned", "compact_free_scanned", "compact_isolated"};
+struct PolicyWork {
+  std::string policy;
+  std::map<std::string, Spread> per_block;  // metric -> spread over runs with a success
+};
+std::vector<PolicyWork> ComputeWork(const Challenge& c);
+
+// The empirical CDF of every order-10 attempt's latency, pooled over a
+// policy's runs: points (latency in ms, fraction of attempts <= it), at
+// most max_points of them (the first and last always kept).
+struct LatencyCdf {
+  std::string policy;
+  size_t attempts = 0;
+  std::vector<std::pair<double, double>> points;
+};
+std::vector<LatencyCdf> ComputeCdfs(const Challenge& c, size_t max_points = 400);
+
+// ---- slab study -------------------------------------------------------------------
+
+// One workload figure of every allocator relative to SLUB (SLUB = 1).
+struct SlabRelative {
+  std::string workload;
+  std::string metric;
+  bool higher_is_better = false;
+  double slub_mean = 0;
+  std::map<std::string, Spread> ratio;  // allocator -> value / SLUB's mean, over repetitions
+};
+// Figures SLUB lacks (or where its mean is 0) are left out.
+std::vector<SlabRelative> ComputeSlabRelative(const SlabStudy& s);
+
+}  // namespace buddyctl::report
+
+#endif  // BUDDYCTL_REPORT_PLOTS_H_
