@@ -5,41 +5,49 @@
  *
  * Interface: the debugfs file /sys/kernel/debug/alloc_bench (root only).
  *
- *   write "ORDER ITERATIONS"
+ *   write "ORDER ITERATIONS [BATCH]"
  *	Runs ITERATIONS back-to-back pairs of ORDER (0..MAX_ORDER-1,
- *	1..10000000 pairs) synchronously in the writer's context, in batches
- *	of `batch` pairs (module parameter, default 1000), and returns when
- *	done. Fails with -EINVAL for a malformed line or a value out of range,
- *	-ENOMEM when an allocation fails (the run stops: a failed allocation
- *	is cheaper than a real one and would flatter the number), -EINTR on a
- *	fatal signal, and leaves the previous result in place.
+ *	1..10000000 pairs) synchronously in the writer's context, timed in
+ *	batches of BATCH pairs (default: the module parameter `batch`, 100;
+ *	at most 100000 batches), and returns when done. Fails with -EINVAL
+ *	for a malformed line or a value out of range, -ENOMEM when an
+ *	allocation fails (the run stops: a failed allocation is cheaper than
+ *	a real one and would flatter the number), -EINTR on a fatal signal,
+ *	and leaves the previous result in place.
  *
  *   read
- *	The last run's result, one line:
- *	  order=O iters=N batches=B ns_per_pair=X cycles_per_pair=X
- *	  ns_mean=X ns_min=X ns_max=X
- *	ns_per_pair and cycles_per_pair are medians over the batches of the
- *	per-pair cost; ns_min and ns_max are the fastest and slowest batch;
+ *	The last run's result, one line of per-pair costs:
+ *	  order=O iters=N batch=P batches=B
+ *	  ns_min=X ns_p10=X ns_median=X ns_max=X ns_mean=X
+ *	  cycles_min=X cycles_p10=X cycles_median=X cycles_max=X
+ *	min/p10/median/max are over the batches (each batch timed alone);
  *	ns_mean is the total time over all pairs. Values have two decimals.
- *	Cycles are get_cycles() (rdtsc) ticks; under QEMU TCG they are host
- *	TSC ticks, not guest CPU cycles. "none" before the first run.
+ *	ns is ktime_get_ns(); cycles are get_cycles() (rdtsc) ticks, which
+ *	under QEMU TCG are host TSC ticks, not guest CPU cycles. "none"
+ *	before the first run.
  *
- * Preemption: GFP_KERNEL may sleep, so the loop runs preemptible with
- * interrupts on, as real callers do. Each batch is timed on its own and
- * followed by cond_resched(), so a pending reschedule is taken between
- * batches rather than inside a timed one; batches hit by an interrupt or
- * a preemption anyway show up in ns_max, and the median ignores them. The
- * caller should pin itself to one CPU (taskset) so the per-CPU page lists
- * that serve orders 0..3 stay the same across batches.
+ * What is measured is what a GFP_KERNEL caller pays on the running
+ * kernel, including its policies: Debian's kernel zeroes every page on
+ * allocation (init_on_alloc=1), which is most of an order-3 pair.
+ *
+ * Preemption and noise: GFP_KERNEL may sleep, so the loop runs preemptible
+ * with interrupts on, as real callers do. Each batch is timed on its own
+ * and followed by cond_resched(), so a pending reschedule is taken between
+ * batches rather than inside a timed one. Batches hit by an interrupt, a
+ * preemption, or (in a guest) the host descheduling the vCPU only get
+ * slower, never faster: on a busy machine the low end of the distribution
+ * (min, p10) is the stable estimate of the pair's cost, and short batches
+ * make undisturbed ones likely. The caller should pin itself to one CPU
+ * (taskset) so the per-CPU page lists that serve orders 0..3 stay the same.
  *
  * Why the loop is here and not in Google Benchmark (the project's
- * framework for host-side benches): the pair costs ~100 ns natively and
- * userspace cannot call alloc_pages(). Any userspace proxy (a syscall or a
- * page fault per pair) adds entry/exit, VMA and page-table work several
- * times larger than the pair, which would dilute a 3% overhead below the
- * noise. So the timed loop must run in the kernel; what Google Benchmark
- * would add on top (repetitions, aggregates, side-by-side comparison) is
- * done by run-in-guest.sh, which alternates the variants in one boot.
+ * framework for host-side benches): userspace cannot call alloc_pages(),
+ * and any userspace proxy (a syscall or a page fault per pair) adds entry,
+ * exit, VMA and page-table work larger than the pair itself, which would
+ * dilute a 3% overhead below the noise. So the timed loop must run in the
+ * kernel; what Google Benchmark would add on top (repetitions, aggregates,
+ * side-by-side comparison) is done by run-in-guest.sh, which alternates
+ * the variants in one boot.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,14 +73,14 @@
 #endif
 
 #define AB_MAX_ITERS	10000000U
-#define AB_MAX_BATCH	1000000U
+#define AB_MAX_BATCHES	100000U
 
-static unsigned int batch = 1000;
+static unsigned int batch = 100;
 module_param(batch, uint, 0644);
-MODULE_PARM_DESC(batch, "pairs timed together (1..1000000, default 1000)");
+MODULE_PARM_DESC(batch, "pairs timed together (default 100)");
 
 static DEFINE_MUTEX(ab_lock);		/* one run at a time; guards ab_result */
-static char ab_result[256] = "none\n";
+static char ab_result[384] = "none\n";
 static struct dentry *ab_file;
 
 static int ab_cmp_u64(const void *a, const void *b)
@@ -82,12 +90,6 @@ static int ab_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static u64 ab_median(u64 *v, unsigned int n)
-{
-	sort(v, n, sizeof(*v), ab_cmp_u64, NULL);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Per-pair cost x100 (two decimals) of one timed span of n pairs. */
 static u64 ab_per_pair(u64 span, unsigned int n)
 {
@@ -95,24 +97,34 @@ static u64 ab_per_pair(u64 span, unsigned int n)
 }
 
 /* Append " key=X.XX" for a value x100 to ab_result at offset len. */
-static size_t ab_put(size_t len, const char *key, u64 x100)
+static size_t ab_put(size_t len, const char *key, const char *stat, u64 x100)
 {
 	u32 rem;
 	u64 whole = div_u64_rem(x100, 100, &rem);
 
 	return len + scnprintf(ab_result + len, sizeof(ab_result) - len,
-			       " %s=%llu.%02u", key, whole, rem);
+			       " %s_%s=%llu.%02u", key, stat, whole, rem);
 }
 
-static int ab_run(unsigned int order, unsigned int iters)
+/* Sort the n per-batch samples v and append their min, p10, median, max. */
+static size_t ab_put_dist(size_t len, const char *key, u64 *v, unsigned int n)
 {
-	unsigned int bsz = clamp(batch, 1U, AB_MAX_BATCH);
+	sort(v, n, sizeof(*v), ab_cmp_u64, NULL);
+	len = ab_put(len, key, "min", v[0]);
+	len = ab_put(len, key, "p10", v[n / 10]);
+	len = ab_put(len, key, "median",
+		     n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+	return ab_put(len, key, "max", v[n - 1]);
+}
+
+static int ab_run(unsigned int order, unsigned int iters, unsigned int bsz)
+{
 	unsigned int nb = DIV_ROUND_UP(iters, bsz), b, i, left = iters;
-	u64 *ns, *cyc, total = 0, mn = U64_MAX, mx = 0;
+	u64 *ns, *cyc, total = 0;
 	size_t len;
 	int err = 0;
 
-	ns = kmalloc_array(2 * nb, sizeof(*ns), GFP_KERNEL);
+	ns = kvmalloc_array(2 * nb, sizeof(*ns), GFP_KERNEL);
 	if (!ns)
 		return -ENOMEM;
 	cyc = ns + nb;
@@ -140,8 +152,6 @@ static int ab_run(unsigned int order, unsigned int iters)
 		total += t1 - t0;
 		ns[b] = ab_per_pair(t1 - t0, n);
 		cyc[b] = ab_per_pair(c1 - c0, n);
-		mn = min(mn, ns[b]);
-		mx = max(mx, ns[b]);
 		left -= n;
 		cond_resched();
 		if (fatal_signal_pending(current)) {
@@ -151,23 +161,22 @@ static int ab_run(unsigned int order, unsigned int iters)
 	}
 
 	len = scnprintf(ab_result, sizeof(ab_result),
-			"order=%u iters=%u batches=%u", order, iters, nb);
-	len = ab_put(len, "ns_per_pair", ab_median(ns, nb));
-	len = ab_put(len, "cycles_per_pair", ab_median(cyc, nb));
-	len = ab_put(len, "ns_mean", ab_per_pair(total, iters));
-	len = ab_put(len, "ns_min", mn);
-	len = ab_put(len, "ns_max", mx);
+			"order=%u iters=%u batch=%u batches=%u", order, iters,
+			bsz, nb);
+	len = ab_put_dist(len, "ns", ns, nb);
+	len = ab_put(len, "ns", "mean", ab_per_pair(total, iters));
+	len = ab_put_dist(len, "cycles", cyc, nb);
 	scnprintf(ab_result + len, sizeof(ab_result) - len, "\n");
 out:
-	kfree(ns);
+	kvfree(ns);
 	return err;
 }
 
 static ssize_t ab_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *ppos)
 {
-	unsigned int order, iters;
-	char buf[32];
+	unsigned int order, iters, bsz = READ_ONCE(batch);
+	char buf[48];
 	int err;
 
 	if (count >= sizeof(buf))
@@ -175,15 +184,16 @@ static ssize_t ab_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (sscanf(buf, "%u %u", &order, &iters) != 2)
+	if (sscanf(buf, "%u %u %u", &order, &iters, &bsz) < 2)
 		return -EINVAL;
-	if (order >= AB_NR_ORDERS || iters < 1 || iters > AB_MAX_ITERS)
+	if (order >= AB_NR_ORDERS || iters < 1 || iters > AB_MAX_ITERS ||
+	    bsz < 1 || DIV_ROUND_UP(iters, bsz) > AB_MAX_BATCHES)
 		return -EINVAL;
 
 	err = mutex_lock_interruptible(&ab_lock);
 	if (err)
 		return err;
-	err = ab_run(order, iters);
+	err = ab_run(order, iters, bsz);
 	mutex_unlock(&ab_lock);
 	return err ? err : count;
 }
