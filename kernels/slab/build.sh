@@ -15,8 +15,10 @@
 #   4. bzImage is installed as build/kernels/slab-ALLOC/root/bzImage, where
 #      scripts/vm-run --kernel slab-ALLOC finds it.
 # A kernel is rebuilt only when the hash of its seed config, the source
-# version or this script changes (build/slab/ALLOC/.stamp). The wall time
+# version or the compiler changes (build/slab/ALLOC/.stamp). The wall time
 # of the last real build is kept in build/slab/ALLOC/build-seconds.
+# Missing build tools are installed with apt-get when run as root (the
+# project's `make deps` convention), otherwise named with the command.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/lib.sh"
@@ -73,7 +75,7 @@ build_one() {
 	mkdir -p "$out"
 	cat "$here/guest.config" "$here/$alloc.config" >"$out/seed.config.new"
 	local hash
-	hash=$( { cat "$out/seed.config.new" "$here/build.sh"
+	hash=$( { cat "$out/seed.config.new"
 		  head -n5 "$src/Makefile"; gcc --version | head -n1; } | sha256sum | cut -c1-16)
 	if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$hash" ] &&
 	   [ -f "$dest/bzImage" ] && [ -f "$out/Module.symvers" ]; then
@@ -105,7 +107,22 @@ build_one() {
 	echo "$hash" >"$out/.stamp"
 }
 
-command -v ccache >/dev/null || die "ccache not found (apt-get install ccache)"
+# What a 6.1 x86-64 build needs beyond gcc and make (objtool wants libelf).
+need_tools() {
+	local missing=() p
+	for p in build-essential flex bison bc ccache libelf-dev xz-utils; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] ||
+		die "missing packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
+	echo "slab-kernels: installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+		die "apt-get install ${missing[*]} failed (apt-get update first?)"
+}
+
+need_tools
 fetch_source
 allocs=("$@")
 [ ${#allocs[@]} -gt 0 ] || allocs=(slab slub slob)
