@@ -45,7 +45,8 @@
  *		   B objects kmalloc'ed on CPU 0, then kfree'd by a kthread
  *		   bound to CPU 1 (remote free); compare xcpu_free with
  *		   batch_free of the same size (local free)
- *	Reading before any run returns an empty file.
+ *	Reading before any run returns an empty file; reading during a run
+ *	waits for it to finish.
  *
  * All measurements run in a kthread bound to CPU 0 (xcpu's frees in one
  * bound to CPU 1), with GFP_KERNEL, preemption enabled, interrupts on:
