@@ -47,7 +47,7 @@ def main():
     recoverable = sum(z["blocks_recoverable"] for z in zones)
     free_blocks = sum(z["blocks_free"] for z in zones)
     free_pages = sum(z["free_pages"] for z in zones)
-    floor_pages = hot.get("min_free_pages", 0)
+    floor_pages = hot["status"]["min_free_pages"]
     capacity = max(0, (free_pages - floor_pages) // 1024)
     limit = min(recoverable, capacity)
 
@@ -66,7 +66,8 @@ def main():
         "pin": load(d, "pin.json"),
         "attempts": len(attempts),
         "successes": successes,
-        "stop_reason": hot.get("stop_reason"),
+        "stop_reason": hot["status"]["stop_reason"],
+        "hot_summary": hot["summary"],
         "physical_limit": {
             "recoverable_blocks": recoverable,
             "free_order10_blocks": free_blocks,

@@ -74,7 +74,6 @@ run_s=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.3f", $1 - $2}')
 cat /proc/vmstat > "$tmp/vmstat_after"
 $b stats --json > "$tmp/stats.json"
 $b tuner-stats --json > "$tmp/tuner.json"
-$b hot attempts --json > "$tmp/attempts.json" 2>/dev/null || true
 $b frag --json > "$tmp/frag_after.json"
 $b hot release > /dev/null
 

@@ -51,7 +51,9 @@ for order in range(3, 11):
     n = sum(at.values())
     t = tuner[order]
     # The monitor's own per-priority counts come from the same tracepoint.
-    assert stats[order]['compact_by_prio'] == [at[0], at[1], at[2]], (order, stats[order]['compact_by_prio'], at)
+    by_prio = stats[order]['compact_by_prio']
+    assert [by_prio['sync_full'], by_prio['sync_light'], by_prio['async']] == [at[0], at[1], at[2]], \
+        (order, by_prio, at)
     if expect == 'max':
         assert at[1] == at[2] == 0, ('order %d ran below full priority' % order, at)
         assert t['raises'] == at[0], ('order %d: %d raises, kernel saw %d at prio 0' % (order, t['raises'], at[0]))
