@@ -199,10 +199,13 @@ note "variants: $variants; $ROUNDS rounds on CPU $BENCH_CPU"
 auto_batch() {
 	taskset -c "$BENCH_CPU" sh -c "echo $1 $2 16 > $BENCH" || die "warm-up of order $1 failed"
 	sed -n 's/.* ns_min=\([0-9]*\).*/\1/p' "$BENCH" |
-		awk '{ b = int(300000 / ($1 + 1)); print b < 16 ? 16 : b > 1000 ? 1000 : b }'
+		awk '{ b = int(300000 / ($1 + 1)); print (b < 16 ? 16 : (b > 1000 ? 1000 : b)) }'
 }
 b=$(auto_batch 0 "$ITERS0"); [ "$BATCH0" != auto ] || BATCH0=$b
 b=$(auto_batch 3 "$ITERS3"); [ "$BATCH3" != auto ] || BATCH3=$b
+for b in "$BATCH0" "$BATCH3"; do
+	case "$b" in ''|0|*[!0-9]*) die "bad batch size '$b' (BATCH0, BATCH3)" ;; esac
+done
 auto_init=$(dmesg | sed -n 's/.*mem auto-init: .*heap alloc:\([a-z]*\).*/\1/p' | tail -n 1)
 note "batches of $BATCH0 order-0 / $BATCH3 order-3 pairs; init_on_alloc: ${auto_init:-unknown}"
 
