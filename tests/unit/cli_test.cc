@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+// The CLI end to end against the fake transport: exit codes, output
+// formats, and that invalid arguments never reach the kernel.
+#include "cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fake_transport.h"
+#include "replies.h"
+
+namespace buddyctl::cli {
+namespace {
+
+using ::buddyctl::testing::FakeTransport;
+using ::buddyctl::testing::kHotId;
+using ::buddyctl::testing::kMonId;
+using ::buddyctl::testing::MonitorFake;
+using ::buddyctl::testing::NlReply;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct Result {
+  int rc;
+  std::string out;
+  std::string err;
+};
+
+// Runs buddyctl with a fake clock: sleep advances it, nothing waits.
+Result RunCli(const std::vector<std::string>& args, std::shared_ptr<FakeTransport> fake) {
+  std::ostringstream out;
+  std::ostringstream err;
+  auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));
+  Context ctx;
+  ctx.out = &out;
+  ctx.err = &err;
+  ctx.open_transport = [fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; };
+  ctx.now = [clock] { return *clock; };
+  ctx.sleep = [clock](absl::Duration d) { *clock += d; };
+  fake->on_event_wait = [clock](absl::Duration d) { *clock += d; };
+  int rc = Run(args, ctx);
+  return {rc, out.str(), err.str()};
+}
+
+int CountLines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+TEST(CliTest, StatsJsonHasTheIssueFieldNames) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"stats", "--json"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["orders"].size(), 11u);
+  EXPECT_EQ(j["orders"][0]["order"], 0);
+  EXPECT_EQ(j["orders"][2]["requests"], 2010);
+  EXPECT_EQ(j["orders"][2]["successes"], 2007);
+  EXPECT_EQ(j["orders"][2]["failures"], 3);
+  EXPECT_EQ(j["orders"][2]["slowpath"], 2);
+}
+
+TEST(CliTest, StatsTableHasTheSeedColumnsAndFragPct) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"stats"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("order          req      success       fail   slowpath   compact  "
+                                "adaptive frag_pct"));
+  // Order 3: 3010 requests, 3007 successes, 3 failures, slowpath 3,
+  // 6 compactions, 53 raises, frag_pct 50.0 (8 of 16 free pages below order 3).
+  EXPECT_THAT(r.out, HasSubstr("    3         3010         3007          3          3         6"
+                               "        53     50.0"));
+  EXPECT_THAT(r.out, HasSubstr("since reset: 4.0 s"));
+  EXPECT_THAT(r.out, HasSubstr("order  0 unmovable   from order  3 movable     (fragmenting): 77"));
+}
+
+TEST(CliTest, StatsOrderFlagIsValidatedAndSent) {
+  auto fake = MonitorFake();
+  Result bad = RunCli({"stats", "--order", "11"}, fake);
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_EQ(bad.err, "buddyctl: invalid order '11': must be an integer in 0..10\n");
+  EXPECT_TRUE(fake->sent.empty());
+  EXPECT_TRUE(fake->lookups.empty());
+  Result ok = RunCli({"stats", "--order", "9", "--json"}, fake);
+  ASSERT_EQ(ok.rc, 0) << ok.err;
+  ASSERT_EQ(fake->sent.size(), 1u);
+  auto tb = ::buddyctl::testing::ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  ASSERT_NE(tb[BUDDY_MON_A_ORDER], nullptr);
+  EXPECT_EQ(nla_get_u32(tb[BUDDY_MON_A_ORDER]), 9u);
+}
+
+TEST(CliTest, ModuleNotLoadedIsOneLineAndExit1) {
+  auto fake = std::make_shared<FakeTransport>();
+  Result r = RunCli({"stats"}, fake);
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.err,
+            "buddyctl: buddy_monitor module is not loaded (family 'buddy_monitor' not found); load "
+            "it with: insmod modules/buddy_monitor.ko\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(CliTest, BadThresholdsAreRefusedWithoutSendingAnything) {
+  for (const char* bad : {"101", "-1", "abc", "", "50.5"}) {
+    auto fake = MonitorFake();
+    Result r = RunCli({"set-threshold", bad}, fake);
+    EXPECT_EQ(r.rc, 2) << bad;
+    EXPECT_EQ(r.err, std::string("buddyctl: invalid threshold '") + bad +
+                         "': must be an integer in 0..100\n");
+    EXPECT_EQ(CountLines(r.err), 1);
+    EXPECT_TRUE(fake->sent.empty()) << bad;
+    EXPECT_TRUE(fake->lookups.empty()) << bad;
+  }
+}
+
+TEST(CliTest, SetThresholdSendsOnlyTheThreshold) {
+  auto fake = MonitorFake();
+  fake->Reply(
+      kMonId, BUDDY_MON_CMD_SET_CONFIG,
+      {::buddyctl::testing::ConfigReply(BUDDY_MON_CMD_SET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80)});
+  Result r = RunCli({"set-threshold", "80"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("threshold       80%\n"));
+  EXPECT_THAT(r.out, HasSubstr("policy          adaptive\n"));
+  ASSERT_EQ(fake->sent.size(), 1u);
+  EXPECT_EQ(fake->sent[0].cmd(), BUDDY_MON_CMD_SET_CONFIG);
+  auto tb = ::buddyctl::testing::ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  nlattr* cfg[BUDDY_MON_CA_MAX + 1] = {};
+  ASSERT_EQ(nla_parse_nested(cfg, BUDDY_MON_CA_MAX, tb[BUDDY_MON_A_CONFIG], nullptr), 0);
+  ASSERT_NE(cfg[BUDDY_MON_CA_THRESHOLD], nullptr);
+  EXPECT_EQ(nla_get_u32(cfg[BUDDY_MON_CA_THRESHOLD]), 80u);
+  for (int a = 1; a <= BUDDY_MON_CA_MAX; ++a) {
+    if (a != BUDDY_MON_CA_THRESHOLD) {
+      EXPECT_EQ(cfg[a], nullptr) << a;
+    }
+  }
+}
+
+TEST(CliTest, OtherBadTunerValuesAreRefused) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"set-min-order", "11"},
+      {"set-min-order", "-3"},
+      {"policy", "fastest"},
+      {"background", "maybe"},
+      {"background", "on", "--order", "11"},
+      {"background", "on", "--interval-ms", "5"},
+      {"latency-mode", "sometimes"},
+  };
+  for (const auto& c : cases) {
+    auto fake = MonitorFake();
+    Result r = RunCli(c, fake);
+    EXPECT_EQ(r.rc, 2) << c[0] << " " << c[1];
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, ::testing::MatchesRegex("buddyctl: (invalid|unknown) .*\n")) << r.err;
+    EXPECT_TRUE(fake->sent.empty());
+  }
+}
+
+TEST(CliTest, PolicyWithoutArgumentPrintsTheConfig) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"policy", "--json"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["policy"], "adaptive");
+  EXPECT_EQ(j["threshold"], 80);
+  EXPECT_EQ(j["min_order"], 3);
+  EXPECT_EQ(fake->sent.size(), 1u);
+  EXPECT_EQ(fake->sent[0].cmd(), BUDDY_MON_CMD_GET_CONFIG);
+}
+
+TEST(CliTest, KernelRefusalIsOneLineExit1) {
+  auto fake = MonitorFake();
+  fake->Fail(kMonId, BUDDY_MON_CMD_RESET, EPERM);
+  Result r = RunCli({"reset"}, fake);
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.err, "buddyctl: permission denied: reset needs CAP_SYS_ADMIN (run as root)\n");
+}
+
+TEST(CliTest, UnknownCommandAndFlagAreUsageErrors) {
+  auto fake = MonitorFake();
+  Result a = RunCli({"frobnicate"}, fake);
+  EXPECT_EQ(a.rc, 2);
+  EXPECT_THAT(a.err, HasSubstr("unknown command 'frobnicate'"));
+  EXPECT_THAT(a.err, HasSubstr("usage: buddyctl"));
+  Result b = RunCli({"stats", "--bogus"}, fake);
+  EXPECT_EQ(b.rc, 2);
+  EXPECT_EQ(
+      b.err,
+      "buddyctl stats: unknown option '--bogus'\nusage: buddyctl stats [--order N] [--json]\n");
+  Result c = RunCli({"hot", "explode"}, fake);
+  EXPECT_EQ(c.rc, 2);
+  Result d = RunCli({}, fake);
+  EXPECT_EQ(d.rc, 2);
+  Result e = RunCli({"set-threshold"}, fake);
+  EXPECT_EQ(e.rc, 2);
+  EXPECT_THAT(e.err, HasSubstr("missing argument"));
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(CliTest, HelpTeachesWithExamples) {
+  auto fake = MonitorFake();
+  Result top = RunCli({"--help"}, fake);
+  EXPECT_EQ(top.rc, 0);
+  for (const Command& c : Commands()) EXPECT_THAT(top.out, HasSubstr(std::string(c.name)));
+  EXPECT_THAT(top.out, HasSubstr("examples:"));
+  Result stats = RunCli({"stats", "--help"}, fake);
+  EXPECT_EQ(stats.rc, 0);
+  EXPECT_THAT(stats.out, StartsWith("usage: buddyctl stats [--order N] [--json]\n"));
+  EXPECT_THAT(stats.out, HasSubstr("examples:"));
+  Result hot = RunCli({"hot", "run", "--help"}, fake);
+  EXPECT_EQ(hot.rc, 0);
+  EXPECT_THAT(hot.out, HasSubstr("--gfp MODE"));
+  Result help = RunCli({"help", "record"}, fake);
+  EXPECT_EQ(help.rc, 0);
+  EXPECT_THAT(help.out, HasSubstr("-o, --output FILE"));
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(CliTest, LatencyShowsPercentilesAndHistogram) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"latency"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("order 9: 5 calls (4 fast path, 1 slow path)"));
+  // fast p50: rank 2 of 4 in [1024, 2048) -> 1536 ns
+  EXPECT_THAT(r.out, HasSubstr("fast  p50 1.54us"));
+  EXPECT_THAT(r.out, HasSubstr("[ 1.02us,  2.05us) |########################################"));
+  EXPECT_THAT(r.out,
+              HasSubstr("[ 1.05ms,   2.1ms) |**********                               | 1\n"));
+}
+
+TEST(CliTest, FragTextAndJson) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"frag"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("node 0 zone Normal: managed 500000 pages"));
+  EXPECT_THAT(r.out, HasSubstr("4 MiB blocks: 200 aligned, 12 free now, 150 recoverable"));
+  EXPECT_THAT(r.out, HasSubstr("-1.000"));
+  Result j = RunCli({"frag", "--json"}, fake);
+  auto parsed = nlohmann::json::parse(j.out);
+  EXPECT_EQ(parsed["zones"][0]["blocks_recoverable"], 150);
+}
+
+TEST(CliTest, HotRunPollsThenSummarizes) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  fake->Reply(kHotId, BUDDY_HOT_CMD_RUN, {});
+  int polls = 0;
+  fake->On(kHotId, BUDDY_HOT_CMD_STATUS, [&polls](const Message&) {
+    NlReply st(kHotId, BUDDY_HOT_CMD_STATUS);
+    ++polls;
+    nla_put_u32(st.msg(), BUDDY_HOT_A_STATE, polls < 3 ? BUDDY_HOT_RUNNING : BUDDY_HOT_DONE);
+    nla_put_u32(st.msg(), BUDDY_HOT_A_ATTEMPTS_DONE, polls < 3 ? 1 : 4);
+    nla_put_u32(st.msg(), BUDDY_HOT_A_SUCCESSES, polls < 3 ? 1 : 3);
+    nla_put_u32(st.msg(), BUDDY_HOT_A_HELD, 3);
+    nla_put_u32(st.msg(), BUDDY_HOT_A_STOP_REASON,
+                polls < 3 ? BUDDY_HOT_STOP_NONE : BUDDY_HOT_STOP_COUNT);
+    return absl::StatusOr<std::vector<Message>>(std::vector<Message>{st.Take()});
+  });
+  NlReply at(kHotId, BUDDY_HOT_CMD_GET_ATTEMPTS);
+  const uint64_t lat[] = {2'000'000, 1'000'000, 3'000'000, 50'000'000};
+  for (uint32_t i = 0; i < 4; ++i) {
+    nlattr* a = nla_nest_start(at.msg(), BUDDY_HOT_A_ATTEMPT);
+    nla_put_u32(at.msg(), BUDDY_HOT_AA_INDEX, i);
+    nla_put_u8(at.msg(), BUDDY_HOT_AA_OK, i == 0 ? 0 : 1);
+    nla_put_u64(at.msg(), BUDDY_HOT_AA_LATENCY_NS, lat[i]);
+    nla_nest_end(at.msg(), a);
+  }
+  fake->Reply(kHotId, BUDDY_HOT_CMD_GET_ATTEMPTS, {at.Take()});
+  Result r = RunCli({"hot", "run", "--order", "10", "--count", "4", "--gfp", "retry"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(polls, 3);
+  EXPECT_THAT(r.err, HasSubstr("hot: 1/4 attempts, 1 ok"));
+  EXPECT_THAT(r.out,
+              HasSubstr("order 10, gfp retry: 3/4 attempts succeeded (75.0%), 3 blocks held"));
+  // sorted 1,2,3,50 ms: p50 rank 2 = 2 ms, p99 rank 4 = 50 ms
+  EXPECT_THAT(r.out, HasSubstr("latency: p50 2ms  p99 50ms  max 50ms"));
+  EXPECT_THAT(r.out, HasSubstr("first success: attempt latency 1ms, 3ms into the run"));
+  EXPECT_THAT(r.out, HasSubstr("stopped because: count"));
+}
+
+TEST(CliTest, HotRunBadArgumentsSendNothing) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"hot", "run", "--order", "11"},
+      {"hot", "run", "--count", "0"},
+      {"hot", "run", "--count", "1000000"},
+      {"hot", "run", "--gfp", "atomic"},
+      {"hot", "run", "--pause-us", "abc"},
+      {"fragment", "pin", "--percent", "101"},
+      {"fragment", "pin", "--percent", "10", "--sweep-percent", "0"},
+  };
+  for (const auto& c : cases) {
+    auto fake = ::buddyctl::testing::MakeFake();
+    Result r = RunCli(c, fake);
+    EXPECT_EQ(r.rc, 2) << c[2] << " " << c[3];
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_TRUE(fake->sent.empty());
+    EXPECT_TRUE(fake->lookups.empty());
+  }
+  auto fake = ::buddyctl::testing::MakeFake();
+  Result missing = RunCli({"fragment", "pin"}, fake);
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_THAT(missing.err, HasSubstr("missing --percent P"));
+}
+
+TEST(CliTest, EventsFollowsTheStream) {
+  auto fake = MonitorFake();
+  fake->events->push_back(::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 10, 1'500'000'000));
+  fake->events->push_back(::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 9, 1'600'000'000));
+  fake->events->push_back(::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 8, 1'700'000'000));
+  Result r = RunCli({"events", "--count", "2"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "[1.500000] alloc_fail order=10 gfp=0x140cca mt=movable cpu=1 pid=42 comm=stress "
+            "dropped=0\n"
+            "[1.600000] alloc_fail order=9 gfp=0x140cca mt=movable cpu=1 pid=42 comm=stress "
+            "dropped=0\n");
+  Result j = RunCli({"events", "--json", "--timeout", "1s"}, fake);
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto e = nlohmann::json::parse(j.out);
+  EXPECT_EQ(e["type"], "alloc_fail");
+  EXPECT_EQ(e["order"], 8);
+}
+
+TEST(CliTest, RecordWritesOneJsonObjectPerSample) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"record", "--interval", "1s", "--duration", "3s", "-o", "-"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["sample"], n);
+    EXPECT_DOUBLE_EQ(j["elapsed_s"].get<double>(), n);
+    EXPECT_DOUBLE_EQ(j["timestamp"].get<double>(), 1'800'000'000.0 + n);
+    EXPECT_EQ(j["stats"]["orders"][1]["requests"], 1010);
+    EXPECT_EQ(j["frag"][0]["zone"], "Normal");
+    EXPECT_EQ(j["tuner"]["background"]["triggers"], 7);
+    EXPECT_EQ(j["latency"][0]["order"], 9);
+    ++n;
+  }
+  EXPECT_EQ(n, 4);  // at 0, 1, 2, 3 s
+  EXPECT_THAT(r.err, HasSubstr("record: sample 4/4 -> -"));
+  Result missing = RunCli({"record", "--duration", "3s"}, fake);
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_THAT(missing.err, HasSubstr("missing -o FILE"));
+}
+
+TEST(CliTest, WatchComputesRatesBetweenFrames) {
+  auto fake = MonitorFake();
+  int calls = 0;
+  fake->On(kMonId, BUDDY_MON_CMD_GET_STATS, [&calls](const Message&) {
+    // Counters double between frames 2 s apart (kernel clock).
+    ++calls;
+    return absl::StatusOr<std::vector<Message>>(
+        std::vector<Message>{::buddyctl::testing::StatsReply(::buddyctl::testing::AllOrders(),
+                                                             calls * 2'000'000'000ULL, calls)});
+  });
+  Result r = RunCli({"watch", "--count", "2"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(calls, 2);
+  EXPECT_THAT(r.out, HasSubstr("frame 1"));
+  EXPECT_THAT(r.out, HasSubstr("frame 2"));
+  EXPECT_THAT(r.out, HasSubstr("(rates appear from the second frame)"));
+  // Order 5 requests 5010 -> 10020 over 2 s: 2505.0/s; failures 3 -> 6: 1.5/s.
+  EXPECT_THAT(r.out, HasSubstr("    5      2505.0        1.5"));
+  EXPECT_THAT(r.out, HasSubstr("4 MiB blocks: 12 free, 150 recoverable of 200; node 0 score 30"));
+  EXPECT_EQ(r.out.find("\033["), std::string::npos);  // not a terminal: no ANSI
+}
+
+TEST(CliTest, ExportPrometheus) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_requests_total{order=\"10\"} 10010\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddy_tuner_threshold_percent 80\n"));
+  Result bare = RunCli({"export"}, fake);
+  EXPECT_EQ(bare.rc, 2);
+}
+
+}  // namespace
+}  // namespace buddyctl::cli

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+// Monitor against kernel-shaped replies built with libnl.
+#include "buddyctl/monitor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fake_transport.h"
+#include "replies.h"
+
+namespace buddyctl {
+namespace {
+
+using ::buddyctl::testing::kEventsGroup;
+using ::buddyctl::testing::kMonId;
+using ::buddyctl::testing::MonitorFake;
+using ::buddyctl::testing::NlReply;
+using ::buddyctl::testing::ParseRequest;
+
+TEST(MonitorTest, GetStatsParsesEveryField) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok()) << mon.status();
+  auto s = mon->GetStats();
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->orders.size(), 11u);
+  const OrderStats& o9 = s->orders[9];
+  EXPECT_EQ(o9.order, 9u);
+  EXPECT_EQ(o9.requests, 9010u);
+  EXPECT_EQ(o9.successes, 9007u);
+  EXPECT_EQ(o9.failures, 3u);
+  EXPECT_EQ(o9.slowpath, 9u);
+  EXPECT_EQ(o9.compact_attempts, 18u);
+  EXPECT_EQ(o9.compact_by_prio, (std::array<uint64_t, 3>{9, 18, 27}));
+  EXPECT_EQ(o9.compact_by_result[0], 1u);
+  EXPECT_EQ(o9.compact_by_result[kCompactResultSuccess], 109u);
+  EXPECT_EQ(o9.compact_deferred, 49u);
+  EXPECT_EQ(o9.adaptive, 59u);
+  EXPECT_EQ(o9.requests_by_mt, (std::array<uint64_t, 6>{10, 20, 30, 40, 0, 0}));
+  EXPECT_EQ(o9.failures_by_mt, (std::array<uint64_t, 6>{1, 2, 0, 0, 0, 0}));
+  EXPECT_EQ(o9.compact_requests, 9u);
+  EXPECT_EQ(o9.compact_pages, 69u);
+  ASSERT_EQ(s->fallbacks.size(), 1u);
+  EXPECT_EQ(s->fallbacks[0].fallback_order, 3u);
+  EXPECT_EQ(s->fallbacks[0].alloc_mt, 0u);
+  EXPECT_EQ(s->fallbacks[0].fallback_mt, 1u);
+  EXPECT_TRUE(s->fallbacks[0].fragmenting);
+  EXPECT_EQ(s->fallbacks[0].count, 77u);
+  EXPECT_EQ(s->slowpath_missed, 2u);
+  EXPECT_EQ(s->events_dropped, 4u);
+  EXPECT_EQ(s->events_sent, 9u);
+  EXPECT_EQ(s->reset_time_ns, 1'000'000'000u);
+  EXPECT_EQ(s->now_ns, 5'000'000'000u);
+}
+
+TEST(MonitorTest, GetStatsForOneOrderSendsTheOrder) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  ASSERT_TRUE(mon->GetStats(7).ok());
+  ASSERT_EQ(fake->sent.size(), 1u);
+  EXPECT_EQ(fake->sent[0].cmd(), BUDDY_MON_CMD_GET_STATS);
+  EXPECT_EQ(fake->sent[0].type(), kMonId);
+  EXPECT_EQ(fake->sent[0].version(), BUDDY_MON_GENL_VERSION);
+  auto tb = ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  ASSERT_NE(tb[BUDDY_MON_A_ORDER], nullptr);
+  EXPECT_EQ(nla_get_u32(tb[BUDDY_MON_A_ORDER]), 7u);
+}
+
+TEST(MonitorTest, OutOfRangeOrderIsRefusedBeforeSending) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto s = mon->GetStats(11);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.status().message(), "invalid order 11: must be 0..10");
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(MonitorTest, TruncatedAttributeIsAnErrorNotAZero) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_STATS);
+  nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
+  nlattr* os = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_STATS);
+  nla_put_u32(r.msg(), BUDDY_MON_OA_REQUESTS, 5);  // u32 where a u64 belongs
+  nla_nest_end(r.msg(), os);
+  nla_nest_end(r.msg(), list);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_STATS, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto s = mon->GetStats();
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.status().message()), ::testing::HasSubstr("too short for u64"));
+}
+
+TEST(MonitorTest, GetLatencyParsesHistograms) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto l = mon->GetLatency();
+  ASSERT_TRUE(l.ok()) << l.status();
+  ASSERT_EQ(l->size(), 1u);
+  const LatencyHistogram& h = (*l)[0];
+  EXPECT_EQ(h.order, 9u);
+  EXPECT_EQ(h.fast[10], 4u);
+  EXPECT_EQ(h.slow[20], 1u);
+  EXPECT_EQ(h.Count(), 5u);
+  EXPECT_EQ(h.fast_max_ns, 2000u);
+  EXPECT_EQ(h.slow_max_ns, 1500000u);
+  EXPECT_EQ(h.fast_sum_ns, 6000u);
+  EXPECT_EQ(h.missed, 5u);
+}
+
+TEST(MonitorTest, GetFragParsesEveryZoneOfTheDump) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  fake->Reply(
+      kMonId, BUDDY_MON_CMD_GET_FRAG,
+      {::buddyctl::testing::SimpleZone(),
+       ::buddyctl::testing::ZoneReply(1, "DMA32", std::vector<uint64_t>(11, 1),
+                                      std::vector<uint64_t>(11, 0), std::vector<uint64_t>(11, 0))});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto z = mon->GetFrag();
+  ASSERT_TRUE(z.ok()) << z.status();
+  ASSERT_EQ(z->size(), 2u);
+  const ZoneFrag& a = (*z)[0];
+  EXPECT_EQ(a.node, 0u);
+  EXPECT_EQ(a.zone_idx, 2u);
+  EXPECT_EQ(a.zone_name, "Normal");
+  EXPECT_EQ(a.managed_pages, 500000u);
+  EXPECT_EQ(a.free_pages, 123456u);
+  EXPECT_EQ(a.start_pfn, 1048576u);
+  EXPECT_EQ(a.nr_free[0], 4u);
+  EXPECT_EQ(a.nr_free[3], 1u);
+  EXPECT_EQ(a.free_blocks[0][BUDDY_MT_MOVABLE], 4u);
+  EXPECT_EQ(a.free_blocks[0][BUDDY_MT_UNMOVABLE], 0u);
+  EXPECT_EQ(a.unusable_index[3], 500);
+  EXPECT_EQ(a.extfrag_index[0], -1000);  // signed on the wire
+  EXPECT_EQ(a.extfrag_index[10], 937);
+  EXPECT_EQ(a.proactive_score, 12u);
+  EXPECT_EQ(a.node_proactive_score, 30u);
+  EXPECT_EQ(a.blocks_total, 200u);
+  EXPECT_EQ(a.blocks_free, 12u);
+  EXPECT_EQ(a.blocks_recoverable, 150u);
+  EXPECT_EQ((*z)[1].node, 1u);
+  EXPECT_EQ((*z)[1].zone_name, "DMA32");
+  // The dump flag was set on the request.
+  ASSERT_EQ(fake->sent.size(), 1u);
+  EXPECT_EQ(fake->sent[0].flags() & NLM_F_DUMP, NLM_F_DUMP);
+}
+
+TEST(MonitorTest, GetTunerStatsAndConfig) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto t = mon->GetTunerStats();
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->orders.size(), 11u);
+  EXPECT_EQ(t->orders[10].decisions, 100u);
+  EXPECT_EQ(t->orders[10].raises, 60u);
+  EXPECT_EQ(t->orders[10].deferrals, 40u);
+  EXPECT_EQ(t->orders[10].raised_result[kCompactResultSuccess], 50u);
+  EXPECT_EQ(t->orders[10].kept_success, 20u);
+  EXPECT_EQ(t->background.checks, 100u);
+  EXPECT_EQ(t->background.triggers, 7u);
+  EXPECT_EQ(t->background.blocks_gained, 21u);
+  EXPECT_EQ(t->background.last_frag_pct, 88u);
+
+  auto c = mon->GetConfig();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->latency);
+  EXPECT_EQ(c->events_per_sec, 100u);
+  EXPECT_EQ(c->policy, Policy::kAdaptive);
+  EXPECT_EQ(c->threshold, 80u);
+  EXPECT_EQ(c->min_order, 3u);
+  EXPECT_FALSE(c->bg_enabled);
+  EXPECT_EQ(c->bg_order, 10u);
+  EXPECT_EQ(c->bg_interval_ms, 500u);
+}
+
+TEST(MonitorTest, SetConfigSendsOnlyTheChangedFields) {
+  auto fake = MonitorFake();
+  fake->Reply(
+      kMonId, BUDDY_MON_CMD_SET_CONFIG,
+      {::buddyctl::testing::ConfigReply(BUDDY_MON_CMD_SET_CONFIG, BUDDY_POLICY_ALWAYS_MAX, 55)});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  ConfigUpdate u;
+  u.policy = Policy::kAlwaysMax;
+  u.threshold = 55;
+  auto c = mon->SetConfig(u);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->policy, Policy::kAlwaysMax);
+  EXPECT_EQ(c->threshold, 55u);
+  ASSERT_EQ(fake->sent.size(), 1u);
+  auto tb = ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  ASSERT_NE(tb[BUDDY_MON_A_CONFIG], nullptr);
+  nlattr* cfg[BUDDY_MON_CA_MAX + 1] = {};
+  ASSERT_EQ(nla_parse_nested(cfg, BUDDY_MON_CA_MAX, tb[BUDDY_MON_A_CONFIG], nullptr), 0);
+  ASSERT_NE(cfg[BUDDY_MON_CA_POLICY], nullptr);
+  EXPECT_EQ(nla_get_u32(cfg[BUDDY_MON_CA_POLICY]), static_cast<uint32_t>(BUDDY_POLICY_ALWAYS_MAX));
+  ASSERT_NE(cfg[BUDDY_MON_CA_THRESHOLD], nullptr);
+  EXPECT_EQ(nla_get_u32(cfg[BUDDY_MON_CA_THRESHOLD]), 55u);
+  EXPECT_EQ(cfg[BUDDY_MON_CA_LATENCY], nullptr);
+  EXPECT_EQ(cfg[BUDDY_MON_CA_MIN_ORDER], nullptr);
+  EXPECT_EQ(cfg[BUDDY_MON_CA_BG_ENABLED], nullptr);
+}
+
+TEST(MonitorTest, SetConfigValidatesBeforeSending) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  ConfigUpdate u;
+  u.threshold = 101;
+  EXPECT_EQ(mon->SetConfig(u).status().message(),
+            "invalid threshold 101: must be 0..100 (percent)");
+  ConfigUpdate m;
+  m.min_order = 11;
+  EXPECT_EQ(mon->SetConfig(m).status().message(), "invalid min_order 11: must be 0..10");
+  ConfigUpdate i;
+  i.bg_interval_ms = 50;
+  EXPECT_FALSE(mon->SetConfig(i).ok());
+  EXPECT_FALSE(mon->SetConfig(ConfigUpdate{}).ok());
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(MonitorTest, InfoParses) {
+  auto fake = MonitorFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_INFO);
+  nla_put_u32(r.msg(), BUDDY_MON_A_ABI_VERSION, 1);
+  nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, "6.1.0-56-amd64");
+  nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, 11);
+  ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_OBSERVE, 20);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto info = mon->Info();
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->abi_version, 1u);
+  EXPECT_EQ(info->kernel_release, "6.1.0-56-amd64");
+  EXPECT_EQ(info->nr_orders, 11u);
+  EXPECT_EQ(info->config.policy, Policy::kObserve);
+  EXPECT_EQ(info->config.threshold, 20u);
+}
+
+TEST(MonitorTest, SubscribeJoinsTheEventsGroupAndParsesEvents) {
+  auto fake = MonitorFake();
+  fake->events->push_back(::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 10, 123456789));
+  {
+    NlReply r(kMonId, BUDDY_MON_CMD_EVENT);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_TYPE, BUDDY_EV_COMPACT);
+    nla_put_u64(r.msg(), BUDDY_MON_EV_A_TIME_NS, 5);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_ORDER, 9);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_PRIO, BUDDY_PRIO_SYNC_FULL);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_ORIG_PRIO, BUDDY_PRIO_ASYNC);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_RESULT, BUDDY_COMPACT_SUCCESS);
+    fake->events->push_back(r.Take());
+  }
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto stream = mon->Subscribe();
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_EQ(fake->joined_groups, std::vector<uint32_t>{kEventsGroup});
+  auto e1 = stream->Next(absl::Milliseconds(1));
+  ASSERT_TRUE(e1.ok() && e1->has_value());
+  EXPECT_EQ((*e1)->type, static_cast<uint32_t>(EventType::kAllocFail));
+  EXPECT_EQ((*e1)->time_ns, 123456789u);
+  EXPECT_EQ((*e1)->order, 10u);
+  EXPECT_EQ((*e1)->gfp, 0x140ccau);
+  EXPECT_EQ((*e1)->comm, "stress");
+  EXPECT_EQ((*e1)->dropped, 0u);
+  EXPECT_FALSE((*e1)->prio.has_value());
+  auto e2 = stream->Next(absl::Milliseconds(1));
+  ASSERT_TRUE(e2.ok() && e2->has_value());
+  EXPECT_EQ((*e2)->type, static_cast<uint32_t>(EventType::kCompact));
+  EXPECT_EQ((*e2)->prio, 0u);
+  EXPECT_EQ((*e2)->orig_prio, 2u);
+  EXPECT_EQ((*e2)->result, static_cast<uint32_t>(BUDDY_COMPACT_SUCCESS));
+  auto e3 = stream->Next(absl::Milliseconds(1));
+  ASSERT_TRUE(e3.ok());
+  EXPECT_FALSE(e3->has_value());
+}
+
+TEST(MonitorTest, PushSubscribeStopsWhenTheCallbackSaysSo) {
+  auto fake = MonitorFake();
+  for (int i = 0; i < 5; ++i) {
+    fake->events->push_back(::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, i, i));
+  }
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  std::vector<uint32_t> orders;
+  auto st = mon->Subscribe([&](const Event& e) {
+    orders.push_back(*e.order);
+    return orders.size() < 3;
+  });
+  ASSERT_TRUE(st.ok()) << st;
+  EXPECT_EQ(orders, (std::vector<uint32_t>{0, 1, 2}));
+}
+
+TEST(MonitorTest, MissingEventsGroupIsAClearError) {
+  auto fake = std::make_shared<::buddyctl::testing::FakeTransport>();
+  fake->AddFamily(BUDDY_MON_GENL_NAME, kMonId, BUDDY_MON_GENL_VERSION);  // no groups
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto s = mon->Subscribe();
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(s.status().message(),
+            "family 'buddy_monitor' has no multicast group 'events' (module too old?)");
+}
+
+}  // namespace
+}  // namespace buddyctl
