@@ -44,6 +44,24 @@
  *    count is exact. In each chosen block keep one page (its position in
  *    the block's bucket also comes from the hash); free every other page.
  *
+ * 5. Relabel (on by default, BUDDY_FRAG_A_RELABEL): step 2 left most
+ *    pageblocks it stole from labelled MIGRATE_UNMOVABLE (a fallback claims
+ *    a pageblock when at least half of it is free or "alike"), and freeing
+ *    the swept pages does not change a label. Left like that, most of
+ *    memory would be unmovable-labelled but mostly free and movable: a
+ *    state no real machine is in, and one that cripples the stock kernel's
+ *    compaction, whose free scanner only fills MOVABLE pageblocks below
+ *    MIN_COMPACT_PRIORITY (suitable_migration_target()). On a real machine
+ *    later movable allocations claim such pageblocks back. Step 5 does
+ *    that churn at once: it allocates movable order-0 pages
+ *    (GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY) down to the same
+ *    floor, which exhausts the movable free lists and makes the allocator
+ *    fall back into, and relabel, the unmovable-labelled pageblocks whose
+ *    free and movable pages make up half of them; then frees them all. The
+ *    pinned pages then sit in movable pageblocks: mixed pageblocks, the
+ *    classic signature of long-term fragmentation. /proc/pagetypeinfo
+ *    shows the labels.
+ *
  * The result: each chosen block holds one pinned unmovable page and cannot
  * become a free order-10 block until RELEASE; every other block holds only
  * free and movable pages (plus whatever the rest of the kernel allocated
@@ -82,6 +100,7 @@
 
 #define FRAG_BLOCK_ORDER	(BUDDY_NR_ORDERS - 1)
 #define FRAG_GFP		(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)
+#define FRAG_RELABEL_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY)
 #define FRAG_FLOOR_MIN_MB	32
 #define FRAG_FLOOR_RAM_DIV	64
 #define FRAG_RESCHED_MASK	1023
@@ -97,9 +116,10 @@ struct frag_block {
 /* Scratch for one PIN, all allocated before the sweep. */
 struct frag_work {
 	unsigned long target;	/* pages to sweep */
+	unsigned long cap;	/* room in pfns: free pages at the start */
 	unsigned long slots;	/* possible block numbers */
 	unsigned long n;	/* pages swept */
-	unsigned long *pfns;	/* [target] in sweep order */
+	unsigned long *pfns;	/* [cap] in sweep order */
 	unsigned long *sorted;	/* [target] grouped by block */
 	unsigned long *bucket;	/* [slots + 1] counting-sort offsets */
 	struct frag_block *blocks;	/* [slots] touched blocks */
@@ -162,7 +182,7 @@ static int frag_work_alloc(struct frag_work *w)
 {
 	unsigned long n = max(w->target, 1UL);
 
-	w->pfns = kvmalloc_array(n, sizeof(*w->pfns), GFP_KERNEL);
+	w->pfns = kvmalloc_array(max(w->cap, 1UL), sizeof(*w->pfns), GFP_KERNEL);
 	w->sorted = kvmalloc_array(n, sizeof(*w->sorted), GFP_KERNEL);
 	w->bucket = kvcalloc(w->slots + 1, sizeof(*w->bucket), GFP_KERNEL);
 	w->blocks = kvmalloc_array(w->slots, sizeof(*w->blocks), GFP_KERNEL);
@@ -264,10 +284,36 @@ static void frag_choose(struct frag_work *w, unsigned long touched,
 	}
 }
 
+/*
+ * Step 5: movable churn that claims unmovable-labelled pageblocks back.
+ * Reuses w->pfns; returns the number of pages it took (all freed again).
+ */
+static unsigned long frag_relabel(struct frag_work *w)
+{
+	unsigned long floor = frag_floor_pages(), n = 0;
+	struct page *page;
+
+	while (n < w->cap) {
+		if (global_zone_page_state(NR_FREE_PAGES) < floor)
+			break;
+		page = alloc_page(FRAG_RELABEL_GFP);
+		if (!page)
+			break;
+		w->pfns[n++] = page_to_pfn(page);
+		if (!(n & FRAG_RESCHED_MASK)) {
+			cond_resched();
+			if (fatal_signal_pending(current))
+				break;
+		}
+	}
+	frag_free_pfns(w->pfns, n);
+	return n;
+}
+
 int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 {
 	struct frag_work w = {};
-	unsigned long touched, k, nr;
+	unsigned long touched, k, nr, relabel = 0, free;
 	u32 stop;
 	int ret;
 
@@ -284,8 +330,9 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 		goto out;
 	}
 
-	w.target = mult_frac(global_zone_page_state(NR_FREE_PAGES),
-			     (unsigned long)p->sweep_percent, 100UL);
+	free = global_zone_page_state(NR_FREE_PAGES);
+	w.cap = free;
+	w.target = mult_frac(free, (unsigned long)p->sweep_percent, 100UL);
 	w.slots = frag_block_slots();
 	ret = frag_work_alloc(&w);
 	if (ret) {
@@ -303,6 +350,8 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	k = DIV_ROUND_CLOSEST(touched * p->pin_percent, 100);
 	frag_choose(&w, touched, k, p->seed);
 	frag_free_pfns(w.sorted, nr);
+	if (p->relabel)
+		relabel = frag_relabel(&w);
 
 	if (k) {
 		frag.pinned = w.pinned;
@@ -314,10 +363,11 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	frag.st.touched_blocks = touched;
 	frag.st.sweep_target = w.target;
 	frag.st.swept_pages = w.n;
+	frag.st.relabel_pages = relabel;
 	frag.st.sweep_stop = stop;
-	pr_info("pin: sweep_percent=%u pin_percent=%u seed=%u: swept %lu of %lu pages (stop %u), %lu blocks touched, %lu pinned\n",
-		p->sweep_percent, p->pin_percent, p->seed, w.n, w.target, stop,
-		touched, k);
+	pr_info("pin: sweep_percent=%u pin_percent=%u seed=%u relabel=%u: swept %lu of %lu pages (stop %u), %lu blocks touched, %lu pinned, relabel sweep %lu pages\n",
+		p->sweep_percent, p->pin_percent, p->seed, p->relabel, w.n,
+		w.target, stop, touched, k, relabel);
 out:
 	frag_work_free(&w);
 	mutex_unlock(&frag.lock);

@@ -14,6 +14,7 @@ struct frag_params {
 	u32 pin_percent;	/* 0..100 */
 	u32 sweep_percent;	/* 1..95 */
 	u32 seed;
+	u8 relabel;		/* run the movable sweep of step 5 */
 };
 
 #define FRAG_DEFAULT_PIN_PERCENT	50
@@ -27,6 +28,7 @@ struct frag_status {
 	u64 touched_blocks;
 	u64 sweep_target;
 	u64 swept_pages;
+	u64 relabel_pages;		/* pages the movable sweep took */
 	u32 sweep_stop;			/* enum buddy_frag_sweep_stop */
 };
 

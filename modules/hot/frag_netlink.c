@@ -16,6 +16,7 @@ static const struct nla_policy frag_pin_policy[BUDDY_FRAG_A_MAX + 1] = {
 	[BUDDY_FRAG_A_PIN_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 0, 100),
 	[BUDDY_FRAG_A_SWEEP_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 1, FRAG_MAX_SWEEP_PERCENT),
 	[BUDDY_FRAG_A_SEED] = { .type = NLA_U32 },
+	[BUDDY_FRAG_A_RELABEL] = NLA_POLICY_RANGE(NLA_U8, 0, 1),
 };
 
 /* STATUS and RELEASE take no attributes. */
@@ -38,7 +39,10 @@ static int frag_fill_status(struct sk_buff *skb, const struct frag_status *st)
 			      BUDDY_FRAG_A_PAD) ||
 	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_SWEPT_PAGES, st->swept_pages,
 			      BUDDY_FRAG_A_PAD) ||
-	    nla_put_u32(skb, BUDDY_FRAG_A_SWEEP_STOP, st->sweep_stop))
+	    nla_put_u32(skb, BUDDY_FRAG_A_SWEEP_STOP, st->sweep_stop) ||
+	    nla_put_u8(skb, BUDDY_FRAG_A_RELABEL, st->params.relabel) ||
+	    nla_put_u64_64bit(skb, BUDDY_FRAG_A_RELABEL_PAGES,
+			      st->relabel_pages, BUDDY_FRAG_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -74,6 +78,7 @@ static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 	struct frag_params p = {
 		.pin_percent = FRAG_DEFAULT_PIN_PERCENT,
 		.sweep_percent = FRAG_DEFAULT_SWEEP_PERCENT,
+		.relabel = 1,
 	};
 	struct nlattr **a = info->attrs;
 	int ret;
@@ -84,6 +89,8 @@ static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 		p.sweep_percent = nla_get_u32(a[BUDDY_FRAG_A_SWEEP_PERCENT]);
 	if (a[BUDDY_FRAG_A_SEED])
 		p.seed = nla_get_u32(a[BUDDY_FRAG_A_SEED]);
+	if (a[BUDDY_FRAG_A_RELABEL])
+		p.relabel = nla_get_u8(a[BUDDY_FRAG_A_RELABEL]);
 
 	ret = frag_pin(&p, info->extack);
 	if (ret)

@@ -471,6 +471,14 @@ enum buddy_frag_attr {
 	BUDDY_FRAG_A_SWEEP_TARGET,	/* u64 pages the sweep aimed for */
 	BUDDY_FRAG_A_SWEPT_PAGES,	/* u64 pages the sweep got */
 	BUDDY_FRAG_A_SWEEP_STOP,	/* u32 enum buddy_frag_sweep_stop */
+	/*
+	 * u8 0/1, default 1: after pinning, a movable sweep claims back the
+	 * pageblocks the unmovable sweep relabelled, so pinned pages end up
+	 * in movable pageblocks (mixed blocks) as on long-running machines.
+	 * See modules/hot/frag.c.
+	 */
+	BUDDY_FRAG_A_RELABEL,
+	BUDDY_FRAG_A_RELABEL_PAGES,	/* u64 pages the movable sweep took */
 	__BUDDY_FRAG_A_LAST
 };
 #define BUDDY_FRAG_A_MAX (__BUDDY_FRAG_A_LAST - 1)
