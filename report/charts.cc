@@ -48,6 +48,17 @@ std::string AllocatorColor(const std::string& alloc, size_t index) {
   return kOthers[index % kOthers.size()];
 }
 
+// "results.json" for "build/challenge/2026/results.json", with its directory
+// when the name alone says little.
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return path;
+  const std::string base = path.substr(slash + 1);
+  if (base != "results.json") return base;
+  const size_t up = slash == 0 ? std::string::npos : path.rfind('/', slash - 1);
+  return path.substr(up == std::string::npos ? 0 : up + 1);
+}
+
 std::string Fn(const char* name) { return absl::StrCat("@@fn:", name); }
 
 // "4 KiB" .. "4 MiB": the size of one block of `order` with 4 KiB pages.
@@ -104,6 +115,7 @@ json CategoryAxis(const std::vector<std::string>& labels, const std::string& nam
   a["type"] = "category";
   a["data"] = labels;
   a["axisTick"] = {{"alignWithLabel", true}};
+  a["axisLabel"] = {{"lineHeight", 15}, {"margin", 10}};
   return a;
 }
 
@@ -219,11 +231,11 @@ std::vector<Plot> BuddyinfoPlots(const Record& r, const std::string& prefix) {
     }
     json xaxis = CategoryAxis(times, "time since the first sample (s)", 30);
     xaxis["splitArea"] = {{"show", false}};
-    json yaxis = CategoryAxis(orders, "order (block size)", 76);
+    json yaxis = CategoryAxis(orders, "order (block size)", 92);
     yaxis["splitArea"] = {{"show", false}};
     p.option["xAxis"] = std::move(xaxis);
     p.option["yAxis"] = std::move(yaxis);
-    p.option["grid"] = Grid(70, 110, 100, 36);
+    p.option["grid"] = Grid(70, 110, 118, 36);
     uint64_t max_blocks = 1;
     json data = json::array();
     for (size_t t = 0; t < m.free_blocks.size(); ++t) {
@@ -272,45 +284,64 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
   const FragmentationSeries f = ComputeFragmentation(r);
   Plot p;
   p.id = prefix + "-frag";
-  uint64_t raises = 0;
-  uint64_t deferrals = 0;
-  uint64_t would = 0;
-  uint64_t bg = 0;
-  for (size_t i = 0; i < f.t.size(); ++i) {
-    raises += f.raises[i];
-    deferrals += f.deferrals[i];
-    would += f.would_raise[i];
-    bg += f.bg_triggers[i];
+  struct Decision {
+    const char* name;
+    const char* color;
+    const std::vector<uint64_t>* values;
+  };
+  const std::array<Decision, 4> decisions = {
+      {{"tuner: priority raised", kTunerRaise, &f.raises},
+       {"tuner: raise deferred", kTunerDefer, &f.deferrals},
+       {"tuner (observe): would raise", kTunerObserve, &f.would_raise},
+       {"tuner: background compaction", kBackground, &f.bg_triggers}}};
+  uint64_t total_decisions = 0;
+  for (const Decision& d : decisions) {
+    for (uint64_t v : *d.values) total_decisions += v;
   }
-  const bool tuner = raises + deferrals + would + bg > 0;
   p.option = Base(p.id, "Fragmentation over time, with the tuner's decisions",
-                  tuner ? "lines: unusable free space index (left axis); bars: tuner decisions "
-                          "per sample interval (right axis)"
-                        : "unusable free space index; the tuner made no decision during the "
-                          "recording");
-  json xaxis = ValueAxis("time since the first sample (s)", "axisSeconds", 30);
-  xaxis["min"] = f.t.empty() ? 0.0 : f.t.front();
-  xaxis["max"] = f.t.empty() ? 1.0 : f.t.back();
-  xaxis["splitLine"] = {{"show", false}};
-  p.option["xAxis"] = std::move(xaxis);
-  json left = ValueAxis("unusable free space index (%)", "axisPercent", 48);
-  left["min"] = 0;
-  left["max"] = 100;
-  json yaxes = json::array({left});
-  if (tuner) {
-    json right = ValueAxis("tuner decisions per interval", "axisCount", 48);
-    right["position"] = "right";
-    right["splitLine"] = {{"show", false}};
-    right["minInterval"] = 1;
-    yaxes.push_back(std::move(right));
+                  total_decisions > 0
+                      ? "top: unusable free space index; bottom: the tuner's decisions between "
+                        "two samples"
+                      : "unusable free space index; the tuner made no decision during the "
+                        "recording");
+  // Half a sample interval of room at both ends, for the bars there.
+  const double first = f.t.empty() ? 0.0 : f.t.front();
+  const double span = f.t.size() < 2 ? 1.0 : f.t.back() - first;
+  const double pad = 0.5 * span / static_cast<double>(std::max<size_t>(f.t.size(), 2) - 1);
+  const double t0 = first - pad;
+  const double t1 = first + span + pad;
+  // Two panels over one time axis: the indices (top) and the decisions (bottom).
+  json grids = json::array({{{"top", 100}, {"bottom", 190}, {"left", 76}, {"right", 30}},
+                            {{"height", 70}, {"bottom", 72}, {"left", 76}, {"right", 30}}});
+  json xaxes = json::array();
+  for (int g = 0; g < 2; ++g) {
+    json x = ValueAxis(g == 1 ? "time since the first sample (s)" : "", "axisSeconds", 28);
+    x["gridIndex"] = g;
+    x["min"] = t0;
+    x["max"] = t1;
+    x["splitLine"] = {{"show", false}};
+    x["axisLabel"]["showMinLabel"] = false;
+    x["axisLabel"]["showMaxLabel"] = false;
+    if (g == 0) x["axisLabel"]["show"] = false;
+    xaxes.push_back(std::move(x));
   }
-  p.option["yAxis"] = std::move(yaxes);
-  p.option["grid"] = Grid(100, 88, 70, tuner ? 70 : 30);
-  p.option["legend"] = Legend(60);
+  json top = ValueAxis("unusable free space index (%)", "axisPercent", 50);
+  top["min"] = 0;
+  top["max"] = 100;
+  top["interval"] = 20;
+  json bottom = ValueAxis("decisions", "axisCount", 50);
+  bottom["gridIndex"] = 1;
+  bottom["minInterval"] = 1;
+  bottom["splitNumber"] = 2;
+  p.option["grid"] = std::move(grids);
+  p.option["xAxis"] = std::move(xaxes);
+  p.option["yAxis"] = json::array({std::move(top), std::move(bottom)});
+  p.option["legend"] = Legend(56);
   p.option["tooltip"] = {{"trigger", "axis"}, {"formatter", Fn("axisTip")}, {"confine", true}};
-  p.option["dataZoom"] =
-      json::array({{{"type", "inside"}, {"xAxisIndex", 0}},
-                   {{"type", "slider"}, {"xAxisIndex", 0}, {"height", 18}, {"bottom", 8}}});
+  p.option["axisPointer"] = {{"link", json::array({{{"xAxisIndex", "all"}}})}};
+  p.option["dataZoom"] = json::array(
+      {{{"type", "inside"}, {"xAxisIndex", json::array({0, 1})}},
+       {{"type", "slider"}, {"xAxisIndex", json::array({0, 1})}, {"height", 16}, {"bottom", 8}}});
   json series = json::array();
   json selected = json::object();
   for (size_t k = 0; k < kFragOrders.size(); ++k) {
@@ -331,8 +362,8 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
       data.push_back({f.t[i], std::isnan(z.percent[i]) ? json(nullptr) : json(z.percent[i])});
     }
     const std::string name = absl::StrCat("order ", z.order, ", ", z.zone);
-    const size_t k = static_cast<size_t>(
-        std::find(kFragOrders.begin(), kFragOrders.end(), z.order) - kFragOrders.begin());
+    const auto k = static_cast<size_t>(std::find(kFragOrders.begin(), kFragOrders.end(), z.order) -
+                                       kFragOrders.begin());
     series.push_back({{"type", "line"},
                       {"name", name},
                       {"data", std::move(data)},
@@ -341,39 +372,32 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
                       {"itemStyle", {{"color", kFragColors[k]}}}});
     selected[name] = false;  // per-zone lines: one click in the legend away
   }
-  struct Decision {
-    const char* name;
-    const char* color;
-    const std::vector<uint64_t>* values;
-    uint64_t total;
-  };
-  const std::array<Decision, 4> decisions = {
-      {{"tuner: priority raised", kTunerRaise, &f.raises, raises},
-       {"tuner: raise deferred", kTunerDefer, &f.deferrals, deferrals},
-       {"tuner (observe): would raise", kTunerObserve, &f.would_raise, would},
-       {"tuner: background compaction", kBackground, &f.bg_triggers, bg}}};
   for (const Decision& d : decisions) {
-    if (d.total == 0) continue;
+    // Raises are the tuner's main decision: always in the legend, even at 0.
+    const bool any =
+        std::any_of(d.values->begin(), d.values->end(), [](uint64_t v) { return v > 0; });
+    if (!any && d.values != &f.raises) continue;
     json data = json::array();
     for (size_t i = 0; i < f.t.size(); ++i) {
       data.push_back({f.t[i], (*d.values)[i] > 0 ? json((*d.values)[i]) : json(nullptr)});
     }
     series.push_back({{"type", "bar"},
                       {"name", d.name},
+                      {"xAxisIndex", 1},
                       {"yAxisIndex", 1},
                       {"data", std::move(data)},
-                      {"barMaxWidth", 10},
-                      {"itemStyle", {{"color", d.color}, {"opacity", 0.75}}}});
+                      {"barMaxWidth", 14},
+                      {"itemStyle", {{"color", d.color}}}});
   }
   p.option["legend"]["selected"] = std::move(selected);
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "percent"}, {"units", {{"tuner", "count"}}}, {"xUnit", "s"}};
-  p.height = 460;
+  p.height = 520;
   p.caption =
       "Share of free memory that sits in blocks too small for an order-3, order-9 (2 MiB, huge "
-      "page) or order-10 (4 MiB) request: the kernel's unusable free space index. Solid lines "
-      "combine every zone; the legend shows each zone's own index (dashed) on a click. Bars count "
-      "the tuner's decisions between two samples.";
+      "page) or order-10 (4 MiB) request: the kernel's unusable free space index, over every zone "
+      "(solid; each zone's own index, dashed, is one click away in the legend). Below, the "
+      "tuner's decisions between two samples, summed over orders.";
   return p;
 }
 
@@ -412,12 +436,10 @@ Plot LatencyPlot(const std::vector<LatencyRow>& rows, const std::string& prefix)
   }
   json max = json::array();
   for (const LatencyRow& row : rows) max.push_back(LogValue(static_cast<double>(row.max_ns)));
-  series.push_back({{"type", "scatter"},
+  series.push_back({{"type", "bar"},
                     {"name", "max (since reset)"},
                     {"data", std::move(max)},
-                    {"symbol", "diamond"},
-                    {"symbolSize", 12},
-                    {"itemStyle", {{"color", kPercentileColors[3]}}}});
+                    {"itemStyle", {{"color", kPercentileColors[3]}, {"opacity", 0.8}}}});
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "ns"}, {"notes", std::move(notes)}};
   p.caption =
@@ -470,6 +492,7 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
   json yaxis = ValueAxis("blocks obtained / physical limit (%)", "axisPercent", 50);
   yaxis["min"] = 0;
   yaxis["max"] = std::ceil(top / 10 + 0.5) * 10;
+  yaxis["interval"] = 10;
   p.option["yAxis"] = std::move(yaxis);
   p.option["grid"] = Grid(90, 60, 76, 30);
   p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("itemTip")}, {"confine", true}};
@@ -532,11 +555,11 @@ Plot ChallengeWorkPlot(const Challenge& c, const std::string& prefix,
     const bool right = k % 2 == 1;
     const bool lower = k >= 2;
     const std::string left_pct = right ? "56%" : "8%";
-    const std::string top_pct = lower ? "58%" : "17%";
-    grids.push_back({{"left", left_pct}, {"width", "38%"}, {"top", top_pct}, {"height", "28%"}});
+    const std::string top_pct = lower ? "60%" : "19%";
+    grids.push_back({{"left", left_pct}, {"width", "38%"}, {"top", top_pct}, {"height", "29%"}});
     titles.push_back({{"text", absl::StrCat(panels[k].title, " per block")},
                       {"left", right ? "75%" : "27%"},
-                      {"top", lower ? "51%" : "10%"},
+                      {"top", lower ? "54%" : "13%"},
                       {"textAlign", "center"},
                       {"textStyle", {{"fontSize", 13}, {"fontWeight", "normal"}}}});
     json x = CategoryAxis(labels, "", 0);
@@ -565,9 +588,8 @@ Plot ChallengeWorkPlot(const Challenge& c, const std::string& prefix,
                       {"data", std::move(bars)},
                       {"barCategoryGap", "20%"}});
     if (!whiskers.empty()) {
-      series.push_back(ErrorBars(absl::StrCat(panels[k].title, " range"), "#333",
-                                 std::move(whiskers), 0, 1, static_cast<int>(k),
-                                 static_cast<int>(k)));
+      series.push_back(ErrorBars(panels[k].title, "#333", std::move(whiskers), 0, 1,
+                                 static_cast<int>(k), static_cast<int>(k)));
     }
   }
   p.option["title"] = std::move(titles);
@@ -623,73 +645,92 @@ Plot ChallengeCdfPlot(const Challenge& c, const std::string& prefix) {
   p.meta = {{"unit", "ms"}};
   p.caption =
       "For each policy, the share of order-10 attempts (successful or not) that returned within a "
-      "given time. Further left is faster; a line that stops short of 100 % on the right never "
-      "happens: every attempt returns.";
+      "given time, pooled over the policy's runs. Further left is faster; a long flat stretch "
+      "before a line reaches 100 % is a tail of slow attempts.";
   return p;
 }
 
 // ---- slab study ------------------------------------------------------------------------
 
-std::string Direction(const SlabRelative& r) {
-  return r.higher_is_better ? "higher is better" : "lower is better";
-}
-
-// Grouped bars of `rows` relative to SLUB, one bar per allocator.
-Plot SlabPlot(const SlabStudy& s, const std::vector<SlabRelative>& rows, const std::string& id,
-              const std::string& title, const std::string& caption) {
+// Each figure's paired ratio to SLUB, one bar per allocator (SLUB is the
+// line at 1); horizontal when there are many figures.
+Plot SlabPlot(const SlabComparison& c, const std::string& id, const std::string& title,
+              const std::string& reading, const std::string& caption) {
   Plot p;
   p.id = id;
-  p.option = Base(id, title, "SLUB = 1; bars: mean over repetitions; whiskers: lowest and highest");
-  std::vector<std::string> labels;
-  json notes = json::object();
-  for (const SlabRelative& r : rows) {
-    const std::string label = absl::StrCat(r.workload, "\n(", r.metric, ", ", Direction(r), ")");
-    labels.push_back(label);
-    notes[label] = absl::StrFormat("SLUB mean: %.4g %s", r.slub_mean, r.metric);
+  p.option = Base(id, title,
+                  absl::StrCat("relative to SLUB (SLUB = 1); ", reading,
+                               "; bar: median over rounds, whiskers: range"));
+  const bool horizontal = c.labels.size() > 8;
+  double lo = 1;
+  double hi = 1;
+  for (const auto& per_alloc : c.ratios) {
+    for (const auto& r : per_alloc) {
+      if (!r) continue;
+      lo = std::min(lo, r->min);
+      hi = std::max(hi, r->max);
+    }
   }
-  json xaxis = CategoryAxis(labels, "", 0);
-  xaxis["axisLabel"] = {{"interval", 0}, {"fontSize", 11}, {"rotate", rows.size() > 6 ? 30 : 0}};
-  p.option["xAxis"] = std::move(xaxis);
-  p.option["yAxis"] = ValueAxis("relative to SLUB (SLUB = 1)", "axisRatio", 50);
-  p.option["grid"] = Grid(100, rows.size() > 6 ? 130 : 80, 76, 30);
-  p.option["legend"] = Legend(60);
+  const bool log = lo > 0 && hi / lo > 4;
+  json cat = CategoryAxis(c.labels, "", 0);
+  cat["axisLabel"] = {{"interval", 0}, {"fontSize", 11.5}};
+  if (horizontal) cat["inverse"] = true;
+  json val = log ? LogAxis("ratio to SLUB (log scale)", "axisRatio", 30)
+                 : ValueAxis("ratio to SLUB", "axisRatio", horizontal ? 30 : 50);
+  if (!log) {
+    val["min"] = 0;
+    val["max"] = std::ceil(hi * 10 + 0.5) / 10;
+  }
+  p.option[horizontal ? "yAxis" : "xAxis"] = std::move(cat);
+  p.option[horizontal ? "xAxis" : "yAxis"] = std::move(val);
+  p.option["grid"] = horizontal ? Grid(96, 56, 150, 40) : Grid(100, 60, 76, 30);
+  p.option["legend"] = Legend(58);
   p.option["tooltip"] = AxisTooltip();
+  json notes = json::object();
+  for (size_t i = 0; i < c.labels.size(); ++i) {
+    notes[c.labels[i]] =
+        absl::StrFormat("SLUB: %.4g %s (median over rounds)", c.slub_median[i], c.unit);
+  }
   json series = json::array();
-  const int count = static_cast<int>(s.allocators.size());
-  for (size_t a = 0; a < s.allocators.size(); ++a) {
-    const std::string& alloc = s.allocators[a];
-    const std::string color = AllocatorColor(alloc, a);
+  const int count = static_cast<int>(c.allocators.size());
+  for (size_t a = 0; a < c.allocators.size(); ++a) {
+    const std::string color = AllocatorColor(c.allocators[a], a);
     json bars = json::array();
     json whiskers = json::array();
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto it = rows[i].ratio.find(alloc);
-      if (it == rows[i].ratio.end() || it->second.n == 0) {
+    for (size_t i = 0; i < c.labels.size(); ++i) {
+      const auto& r = c.ratios[a][i];
+      if (!r) {
         bars.push_back(nullptr);
         continue;
       }
-      bars.push_back(it->second.mean);
-      if (it->second.n > 1)
-        whiskers.push_back({static_cast<int>(i), it->second.min, it->second.max});
+      bars.push_back(r->median);
+      if (r->n > 1) whiskers.push_back({static_cast<int>(i), r->min, r->max});
     }
-    json bar = {{"type", "bar"},           {"name", alloc},
+    json bar = {{"type", "bar"},           {"name", c.allocators[a]},
                 {"data", std::move(bars)}, {"itemStyle", {{"color", color}}},
-                {"barGap", "0%"},          {"barCategoryGap", "20%"}};
+                {"barGap", "0%"},          {"barCategoryGap", "20%"},
+                {"barMaxWidth", 70}};
     if (a == 0) {
+      json line = {{"name", "SLUB"}, {horizontal ? "xAxis" : "yAxis", 1}};
       bar["markLine"] = {{"silent", true},
                          {"symbol", "none"},
-                         {"label", {{"formatter", "SLUB"}, {"position", "insideEndTop"}}},
-                         {"lineStyle", {{"color", "#222"}, {"type", "dashed"}}},
-                         {"data", {{{"yAxis", 1}}}}};
+                         {"label", {{"formatter", "SLUB"}, {"position", "end"}}},
+                         {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}},
+                         {"data", json::array({line})}};
     }
     series.push_back(std::move(bar));
     if (!whiskers.empty()) {
-      series.push_back(
-          ErrorBars(alloc + " range", "#333", std::move(whiskers), static_cast<int>(a), count));
+      json eb = ErrorBars(c.allocators[a], "#333", std::move(whiskers), static_cast<int>(a), count);
+      if (horizontal) {
+        eb["encode"] = {{"y", 0}, {"x", json::array({1, 2})}};
+        eb["errorBar"]["horizontal"] = true;
+      }
+      series.push_back(std::move(eb));
     }
   }
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "ratio"}, {"notes", std::move(notes)}};
-  p.height = rows.size() > 6 ? 520 : 460;
+  p.height = horizontal ? 150 + 26 * static_cast<int>(c.labels.size()) : 440;
   p.caption = caption;
   return p;
 }
@@ -720,7 +761,7 @@ size_t CountPoints(const json& option) {
 
 Section RecordSection(const Record& r, const std::string& prefix) {
   Section s;
-  s.heading = absl::StrCat("Recording ", r.path);
+  s.heading = absl::StrCat("Recording: ", BaseName(r.path));
   const RecordSample& first = r.samples.front();
   const RecordSample& last = r.samples.back();
   s.summary = absl::StrFormat(
@@ -743,7 +784,7 @@ Section RecordSection(const Record& r, const std::string& prefix) {
 
 Section ChallengeSection(const Challenge& c, const std::string& prefix) {
   Section s;
-  s.heading = absl::StrCat("4 MiB challenge ", c.path);
+  s.heading = absl::StrCat("4 MiB challenge: ", BaseName(c.path));
   std::vector<std::string> scenario;
   for (const char* key : {"mem", "cpus", "gfp", "pin_percent", "sweep_percent", "seed"}) {
     auto it = c.scenario.find(key);
@@ -765,41 +806,35 @@ Section ChallengeSection(const Challenge& c, const std::string& prefix) {
 
 Section SlabSection(const SlabStudy& study, const std::string& prefix) {
   Section s;
-  s.heading = absl::StrCat("Slab allocator study ", study.path);
-  s.summary = absl::StrCat("allocators: ", absl::StrJoin(study.allocators, ", "));
-  const std::vector<SlabRelative> rel = ComputeSlabRelative(study);
-  std::vector<SlabRelative> workloads;
-  std::vector<SlabRelative> micro;
-  std::vector<SlabRelative> footprint;
-  for (const SlabRelative& r : rel) {
-    if (r.metric == "kB") {
-      footprint.push_back(r);
-    } else if (r.metric == "ns") {
-      micro.push_back(r);
-    } else {
-      workloads.push_back(r);
+  s.heading = absl::StrCat("Slab allocator study: ", BaseName(study.path));
+  s.summary =
+      absl::StrCat(study.path, ": ", absl::StrJoin(study.allocators, ", "), "; ", study.rounds,
+                   " round(s)", study.quick ? " of quick workloads" : "",
+                   study.failures > 0 ? absl::StrCat("; ", study.failures, " failure(s)") : "");
+  const std::string method =
+      "Each bar is report.py's median over the rounds of the paired ratio allocator / SLUB "
+      "(the guests of one round ran back to back); the whiskers are the lowest and highest of "
+      "those ratios. A difference inside the whiskers is not a finding.";
+  struct Part {
+    SlabGroup group;
+    const char* id;
+    const char* title;
+    const char* reading;
+  };
+  const std::array<Part, 3> parts = {
+      {{SlabGroup::kWorkloads, "-slab-workloads", "System workloads under each slab allocator",
+        "time, below 1 = faster than SLUB"},
+       {SlabGroup::kMicro, "-slab-micro", "slab_bench microbenchmarks under each slab allocator",
+        "ns per operation, below 1 = faster than SLUB"},
+       {SlabGroup::kFootprint, "-slab-footprint", "Memory footprint under each slab allocator",
+        "Slab: below 1 = smaller; MemFree: above 1 = more memory free"}}};
+  for (const Part& part : parts) {
+    const SlabComparison c = ComputeSlabComparison(study, part.group);
+    if (c.labels.empty()) {
+      s.notes.push_back(absl::StrCat("No figures for \"", part.title, "\" in ", study.path, "."));
+      continue;
     }
-  }
-  if (rel.empty()) {
-    s.notes.push_back("No figure for SLUB in the slab study: nothing to compare against.");
-  }
-  if (!workloads.empty()) {
-    s.plots.push_back(SlabPlot(study, workloads, prefix + "-slab-workloads",
-                               "System workloads under each slab allocator",
-                               "Each workload's figure under each allocator divided by SLUB's "
-                               "(mean of SLUB's repetitions)."));
-  }
-  if (!micro.empty()) {
-    s.plots.push_back(SlabPlot(study, micro, prefix + "-slab-micro",
-                               "kmalloc/kfree microbenchmarks under each slab allocator",
-                               "Median nanoseconds per operation (slab_bench.ko) divided by "
-                               "SLUB's."));
-  }
-  if (!footprint.empty()) {
-    s.plots.push_back(SlabPlot(study, footprint, prefix + "-slab-footprint",
-                               "Slab memory footprint under each slab allocator",
-                               "Slab memory (/proc/meminfo Slab) after each step divided by "
-                               "SLUB's."));
+    s.plots.push_back(SlabPlot(c, prefix + part.id, part.title, part.reading, method));
   }
   return s;
 }

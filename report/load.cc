@@ -396,64 +396,63 @@ absl::StatusOr<Challenge> ParseChallenge(const std::string& path, const json& j)
 
 // ---- slab study ------------------------------------------------------------------
 
-// One bench/slab-study/guest.py document: one allocator, one repetition.
-void AddSlabGuestDoc(Fields& f, const json& doc, const std::string& path, SlabStudy& s) {
-  std::string alloc = doc.contains("allocator") ? f.Str(doc, "allocator", path) : "";
-  if (alloc.empty() && doc.contains("tag")) alloc = f.Str(doc, "tag", path);
-  if (alloc.empty()) {
-    f.Fail(path, "no \"allocator\" (the slab_bench module did not run) and no \"tag\"");
-    return;
-  }
-  auto add = [&](const std::string& workload, const std::string& metric, bool higher,
-                 double value) {
-    for (SlabFigure& fig : s.figures) {
-      if (fig.allocator == alloc && fig.workload == workload && fig.metric == metric) {
-        fig.values.push_back(value);
-        return;
+// One group of report.py's results.json: {key: {ALLOC: {"median": .., "vs_slub":
+// {"median": .., "min": .., "max": .., "n": ..} or null, ...}, ...}, ...}.
+std::vector<SlabFigure> ParseSlabGroup(Fields& f, const json& j, const char* group,
+                                       const std::string& unit) {
+  std::vector<SlabFigure> figures;
+  for (const auto& [key, by_alloc] : f.Object(j, group, "").items()) {
+    const std::string path = Fields::Join(group, key.c_str());
+    SlabFigure fig;
+    fig.key = key;
+    fig.unit = unit;
+    if (!by_alloc.is_object()) {
+      f.Fail(path, absl::StrCat("expected an object, got ", by_alloc.type_name()));
+      break;
+    }
+    for (const auto& [alloc, st] : by_alloc.items()) {
+      const std::string ap = Fields::Join(path, alloc.c_str());
+      fig.median[alloc] = f.Num(st, "median", ap);
+      const json* vs = f.Get(st, "vs_slub", ap);
+      if (vs != nullptr && !vs->is_null()) {
+        const std::string vp = Fields::Join(ap, "vs_slub");
+        fig.vs_slub[alloc] = {f.Num(*vs, "median", vp), f.Num(*vs, "min", vp),
+                              f.Num(*vs, "max", vp), static_cast<int>(f.U64(*vs, "n", vp))};
       }
     }
-    s.figures.push_back({alloc, workload, metric, higher, {value}});
-  };
-  const json& workloads = f.Array(doc, "workloads", path);
-  for (size_t i = 0; i < workloads.size() && f.ok(); ++i) {
-    const std::string p = Fields::Item(path, "workloads", i);
-    const std::string name = f.Str(workloads[i], "workload", p);
-    add(name, "seconds", false, f.Num(workloads[i], "seconds", p));
+    if (!f.ok()) break;
+    figures.push_back(std::move(fig));
   }
-  if (doc.contains("micro")) {
-    const json& micro = f.Object(doc, "micro", path);
-    const std::string mp = Fields::Join(path, "micro");
-    const json& results = f.Array(micro, "results", mp);
-    for (size_t i = 0; i < results.size() && f.ok(); ++i) {
-      const std::string p = Fields::Item(mp, "results", i);
-      const json& r = results[i];
-      const std::string test = f.Str(r, "test", p);
-      const uint64_t size = f.U64(r, "size", p);
-      const json& ns = f.Object(r, "ns", p);
-      add(absl::StrCat(test, " ", size, " B"), "ns", false,
-          f.Num(ns, "median", Fields::Join(p, "ns")));
-    }
-  }
-  const json& fp = f.Array(doc, "footprint", path);
-  for (size_t i = 0; i < fp.size() && f.ok(); ++i) {
-    const std::string p = Fields::Item(path, "footprint", i);
-    const std::string label = f.Str(fp[i], "label", p);
-    const json& mi = f.Object(fp[i], "meminfo", p);
-    if (mi.contains("Slab_kB")) {
-      add(absl::StrCat("Slab after ", label), "kB", false,
-          static_cast<double>(f.U64(mi, "Slab_kB", Fields::Join(p, "meminfo"))));
-    }
-  }
-  if (std::find(s.allocators.begin(), s.allocators.end(), alloc) == s.allocators.end()) {
-    s.allocators.push_back(alloc);
-  }
+  return figures;
 }
 
-absl::StatusOr<SlabStudy> ParseSlabGuestDoc(const std::string& path, const json& j) {
+bool LooksLikeSlabResults(const json& j) {
+  return j.contains("allocators") && j.contains("workloads_seconds");
+}
+
+absl::StatusOr<SlabStudy> ParseSlabResults(const std::string& path, const json& j) {
   Fields f(path);
   SlabStudy s;
   s.path = path;
-  AddSlabGuestDoc(f, j, "", s);
+  const json& allocs = f.Array(j, "allocators", "");
+  for (size_t i = 0; i < allocs.size(); ++i) {
+    if (!allocs[i].is_string()) {
+      f.Fail(absl::StrCat("allocators[", i, "]"), "expected a string");
+      break;
+    }
+    s.allocators.push_back(allocs[i].get<std::string>());
+  }
+  if (j.contains("rounds")) s.rounds = static_cast<int>(f.Array(j, "rounds", "").size());
+  if (j.contains("quick") && j["quick"].is_boolean()) s.quick = j["quick"].get<bool>();
+  for (const char* key : {"failures", "errors"}) {
+    if (j.contains(key)) s.failures += static_cast<int>(f.Array(j, key, "").size());
+  }
+  s.workloads = ParseSlabGroup(f, j, "workloads_seconds", "s");
+  if (j.contains("micro_ns_per_op")) s.micro = ParseSlabGroup(f, j, "micro_ns_per_op", "ns");
+  if (j.contains("footprint_kB")) s.footprint = ParseSlabGroup(f, j, "footprint_kB", "kB");
+  if (f.ok() && std::find(s.allocators.begin(), s.allocators.end(), "SLUB") == s.allocators.end()) {
+    f.Fail("allocators", "no SLUB: the study compares every allocator with SLUB");
+  }
   if (!f.ok()) return f.status();
   return s;
 }
@@ -480,8 +479,8 @@ absl::StatusOr<Input> Classify(const std::string& path, const json& j) {
     r.samples.push_back(*std::move(s));
     return Input(std::move(r));
   }
-  if (j.contains("workloads") && j.contains("footprint")) {
-    auto s = ParseSlabGuestDoc(path, j);
+  if (LooksLikeSlabResults(j)) {
+    auto s = ParseSlabResults(path, j);
     if (!s.ok()) return s.status();
     return Input(*std::move(s));
   }

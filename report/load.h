@@ -2,8 +2,8 @@
 // Reads one report input and tells what it is by its content, not its name:
 //   - JSON lines whose objects carry "stats" and "frag": `buddyctl record`;
 //   - an object with "kind": "buddyctl-challenge": bench/challenge/run;
-//   - an object with "kind": "buddyctl-slab-study", or a bench/slab-study
-//     guest document (one allocator, one repetition): the slab study.
+//   - an object with "allocators" and "workloads_seconds": the slab study's
+//     results.json (bench/slab-study/report.py; it has no "kind" field).
 // Every error is one line that starts with the file name (and the line, for
 // JSON lines) and says what is wrong: unreadable, empty, truncated, not
 // JSON, JSON of another kind, a field missing or of the wrong type.

@@ -62,20 +62,33 @@ struct Challenge {
   std::vector<ChallengeRun> runs;
 };
 
-// One workload figure of one allocator in the slab study.
-struct SlabFigure {
-  std::string allocator;  // "slub", "slab", "slob"
-  std::string workload;   // "messaging", "files", "tcp_stream", "kmalloc-64 alloc", ...
-  std::string metric;     // "seconds", "ops_per_sec", "mib_per_sec", "ns", "kB"
-  bool higher_is_better = false;
-  std::vector<double> values;  // one per repetition
+// One figure of bench/slab-study/report.py's results.json, compared with
+// SLUB: report.py pairs each allocator's value with SLUB's from the same
+// round and takes the median (and range) of those ratios over the rounds.
+struct SlabRatio {
+  double median = 0;
+  double min = 0;
+  double max = 0;
+  int n = 0;  // rounds with both values
 };
 
-// bench/slab-study's results.
+struct SlabFigure {
+  std::string key;   // "messaging", "pair@64", "boot/Slab_kB", as results.json names it
+  std::string unit;  // "s", "ns", "kB"
+  std::map<std::string, double> median;      // allocator -> median value over rounds
+  std::map<std::string, SlabRatio> vs_slub;  // allocator -> paired ratio to SLUB
+};
+
+// build/slab-study/results.json (bench/slab-study/report.py).
 struct SlabStudy {
   std::string path;
-  std::vector<std::string> allocators;  // in the order found
-  std::vector<SlabFigure> figures;
+  std::vector<std::string> allocators;  // as results.json names them: "SLAB", "SLUB", "SLOB"
+  int rounds = 0;
+  bool quick = false;
+  int failures = 0;                   // guests that failed, and workloads that errored
+  std::vector<SlabFigure> workloads;  // workloads_seconds
+  std::vector<SlabFigure> micro;      // micro_ns_per_op
+  std::vector<SlabFigure> footprint;  // footprint_kB
 };
 
 using Input = std::variant<Record, Challenge, SlabStudy>;

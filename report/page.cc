@@ -156,28 +156,30 @@ constexpr char kScript[] = R"js(
                ' % of attempts took at most <b>' + fmtNs(v[0] * 1e6) + '</b>';
       };
     },
-    // Whiskers over bar `index` of `count` grouped bars (barGap 0, barCategoryGap 20%).
+    // Whiskers over bar `index` of `count` grouped bars (barGap 0, barCategoryGap
+    // 20%), as ECharts lays bars out: offsets along the category axis in pixels.
     errorBar: function (meta, series) {
       var cfg = series.errorBar || { index: 0, count: 1 };
+      var h = !!cfg.horizontal;
       return function (params, api) {
         var cat = api.value(0);
-        var lo = api.coord([cat, api.value(1)]);
-        var hi = api.coord([cat, api.value(2)]);
-        var band = api.size([1, 0])[0];
+        var lo = api.coord(h ? [api.value(1), cat] : [cat, api.value(1)]);
+        var hi = api.coord(h ? [api.value(2), cat] : [cat, api.value(2)]);
+        var band = h ? api.size([0, 1])[1] : api.size([1, 0])[0];
         var width = band * 0.8 / cfg.count;
-        var x = lo[0] - band * 0.4 + (cfg.index + 0.5) * width;
+        var at = (h ? lo[1] : lo[0]) - band * 0.4 + (cfg.index + 0.5) * width;
         var cap = Math.min(8, width * 0.3);
-        var style = { stroke: api.visual('color'), lineWidth: 1.5 };
-        return {
-          type: 'group',
-          children: [
-            { type: 'line', shape: { x1: x, y1: lo[1], x2: x, y2: hi[1] }, style: style },
-            { type: 'line', shape: { x1: x - cap, y1: lo[1], x2: x + cap, y2: lo[1] },
-              style: style },
-            { type: 'line', shape: { x1: x - cap, y1: hi[1], x2: x + cap, y2: hi[1] },
-              style: style }
-          ]
-        };
+        var style = { stroke: '#333', lineWidth: 1.5 };
+        function seg(a0, b0, a1, b1) {  // a: along the category axis, b: along the values
+          return { type: 'line', style: style,
+                   shape: h ? { x1: b0, y1: a0, x2: b1, y2: a1 }
+                            : { x1: a0, y1: b0, x2: a1, y2: b1 } };
+        }
+        var l = h ? lo[0] : lo[1];
+        var u = h ? hi[0] : hi[1];
+        return { type: 'group', children: [
+          seg(at, l, at, u), seg(at - cap, l, at + cap, l), seg(at - cap, u, at + cap, u)
+        ] };
       };
     }
   };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -280,31 +281,76 @@ std::vector<LatencyCdf> ComputeCdfs(const Challenge& c, size_t max_points) {
   return out;
 }
 
-std::vector<SlabRelative> ComputeSlabRelative(const SlabStudy& s) {
-  std::vector<SlabRelative> out;
-  for (const SlabFigure& base : s.figures) {
-    if (base.allocator != "slub") continue;
-    const Spread slub = SpreadOf(base.values);
-    if (slub.n == 0 || slub.mean == 0) continue;
-    SlabRelative rel;
-    rel.workload = base.workload;
-    rel.metric = base.metric;
-    rel.higher_is_better = base.higher_is_better;
-    rel.slub_mean = slub.mean;
-    for (const std::string& alloc : s.allocators) {
-      for (const SlabFigure& f : s.figures) {
-        if (f.allocator != alloc || f.workload != base.workload || f.metric != base.metric) {
-          continue;
-        }
-        std::vector<double> ratios;
-        ratios.reserve(f.values.size());
-        for (double v : f.values) ratios.push_back(v / slub.mean);
-        rel.ratio[alloc] = SpreadOf(std::move(ratios));
-      }
+SlabComparison ComputeSlabComparison(const SlabStudy& s, SlabGroup group) {
+  // (rank, label) of a figure in its plot; rank < 0 leaves it out.
+  struct Placed {
+    double rank;
+    std::string label;
+    const SlabFigure* figure;
+  };
+  static const std::vector<std::string> kWorkloads = {"messaging", "files", "fork", "tcp_stream",
+                                                      "tcp_connect"};
+  static const std::vector<std::string> kMicro = {
+      "pair",        "batch_alloc", "batch_free", "cache",      "cbatch_alloc",
+      "cbatch_free", "bulk_alloc",  "bulk_free",  "xcpu_alloc", "xcpu_free"};
+  static const std::vector<std::string> kSteps = {"boot",        "after_micro", "after_messaging",
+                                                  "after_files", "after_fork",  "after_tcp"};
+  auto index_of = [](const std::vector<std::string>& list, const std::string& v) {
+    auto it = std::find(list.begin(), list.end(), v);
+    return static_cast<double>(it == list.end() ? list.size() : it - list.begin());
+  };
+  const std::vector<SlabFigure>& figures = group == SlabGroup::kWorkloads ? s.workloads
+                                           : group == SlabGroup::kMicro   ? s.micro
+                                                                          : s.footprint;
+  std::vector<Placed> placed;
+  for (const SlabFigure& f : figures) {
+    if (group == SlabGroup::kWorkloads) {
+      placed.push_back({index_of(kWorkloads, f.key), f.key, &f});
+    } else if (group == SlabGroup::kMicro) {
+      // "pair@64": by test, then by size.
+      const size_t at = f.key.find('@');
+      const std::string test = f.key.substr(0, at);
+      const double size = at == std::string::npos ? 0 : std::atof(f.key.c_str() + at + 1);
+      placed.push_back(
+          {index_of(kMicro, test) * 1e9 + size,
+           at == std::string::npos ? f.key : absl::StrCat(test, " ", f.key.substr(at + 1), " B"),
+           &f});
+    } else {
+      // "after_tcp/Slab_kB": Slab: and MemFree: only (report.py's discussion
+      // names them; SReclaimable/SUnreclaim are in results.json).
+      const size_t slash = f.key.find('/');
+      if (slash == std::string::npos) continue;
+      const std::string step = f.key.substr(0, slash);
+      const std::string field = f.key.substr(slash + 1);
+      double field_rank = -1;
+      if (field == "Slab_kB") field_rank = 0;
+      if (field == "MemFree_kB") field_rank = 1;
+      if (field_rank < 0) continue;
+      const std::string what = field.substr(0, field.size() - 3);
+      placed.push_back({field_rank * 1e3 + index_of(kSteps, step),
+                        absl::StrCat(what, step == "boot" ? " at " : " ", step), &f});
     }
-    out.push_back(std::move(rel));
   }
-  return out;
+  std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.label < b.label;
+  });
+  SlabComparison c;
+  c.unit = group == SlabGroup::kWorkloads ? "s" : group == SlabGroup::kMicro ? "ns" : "kB";
+  for (const std::string& a : s.allocators) {
+    if (a != "SLUB") c.allocators.push_back(a);
+  }
+  c.ratios.resize(c.allocators.size());
+  for (const Placed& p : placed) {
+    c.labels.push_back(p.label);
+    auto slub = p.figure->median.find("SLUB");
+    c.slub_median.push_back(slub == p.figure->median.end() ? 0 : slub->second);
+    for (size_t a = 0; a < c.allocators.size(); ++a) {
+      auto it = p.figure->vs_slub.find(c.allocators[a]);
+      c.ratios[a].push_back(it == p.figure->vs_slub.end() ? std::nullopt
+                                                          : std::optional<SlabRatio>(it->second));
+    }
+  }
+  return c;
 }
 
 }  // namespace buddyctl::report

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,16 +125,20 @@ std::vector<LatencyCdf> ComputeCdfs(const Challenge& c, size_t max_points = 400)
 
 // ---- slab study -------------------------------------------------------------------
 
-// One workload figure of every allocator relative to SLUB (SLUB = 1).
-struct SlabRelative {
-  std::string workload;
-  std::string metric;
-  bool higher_is_better = false;
-  double slub_mean = 0;
-  std::map<std::string, Spread> ratio;  // allocator -> value / SLUB's mean, over repetitions
+enum class SlabGroup { kWorkloads, kMicro, kFootprint };
+
+// One plot's worth of the slab study: each figure's paired ratio to SLUB
+// (report.py's "vs_slub") for every allocator but SLUB, which is the 1.0
+// line. Figures are in a reading order: workloads as report.py lists them,
+// microbenchmarks by test then size, footprint Slab: then MemFree: by step.
+struct SlabComparison {
+  std::vector<std::string> labels;      // "messaging", "pair 64 B", "Slab after boot"
+  std::vector<std::string> allocators;  // compared with SLUB
+  std::vector<std::vector<std::optional<SlabRatio>>> ratios;  // [allocator][figure]
+  std::vector<double> slub_median;                            // [figure], in the unit
+  std::string unit;
 };
-// Figures SLUB lacks (or where its mean is 0) are left out.
-std::vector<SlabRelative> ComputeSlabRelative(const SlabStudy& s);
+SlabComparison ComputeSlabComparison(const SlabStudy& s, SlabGroup group);
 
 }  // namespace buddyctl::report
 

@@ -55,44 +55,6 @@ examples:
   buddyctl report run.jsonl build/challenge/*/results.json -o report.html
 )";
 
-// Slab-study inputs (one per allocator and repetition, or one combined
-// file) make one comparison; the other inputs stay one section each.
-std::vector<Input> MergeSlab(std::vector<Input> inputs) {
-  std::vector<Input> out;
-  SlabStudy* slab = nullptr;
-  for (Input& in : inputs) {
-    auto* s = std::get_if<SlabStudy>(&in);
-    if (s == nullptr) {
-      out.push_back(std::move(in));
-      continue;
-    }
-    if (slab == nullptr) {
-      out.push_back(std::move(in));
-      slab = &std::get<SlabStudy>(out.back());
-      continue;
-    }
-    slab->path += ", " + s->path;
-    for (const std::string& a : s->allocators) {
-      if (std::find(slab->allocators.begin(), slab->allocators.end(), a) ==
-          slab->allocators.end()) {
-        slab->allocators.push_back(a);
-      }
-    }
-    for (SlabFigure& f : s->figures) {
-      bool merged = false;
-      for (SlabFigure& g : slab->figures) {
-        if (g.allocator == f.allocator && g.workload == f.workload && g.metric == f.metric) {
-          g.values.insert(g.values.end(), f.values.begin(), f.values.end());
-          merged = true;
-          break;
-        }
-      }
-      if (!merged) slab->figures.push_back(std::move(f));
-    }
-  }
-  return out;
-}
-
 std::string Errno() { return std::strerror(errno); }  // NOLINT(concurrency-mt-unsafe)
 
 // Writes `content` to `path` through a temporary file in the same directory,
@@ -156,7 +118,6 @@ absl::StatusOr<Rendered> RenderReport(const Options& options) {
     if (!in.ok()) return in.status();
     inputs.push_back(*std::move(in));
   }
-  inputs = MergeSlab(std::move(inputs));
 
   std::vector<Section> sections;
   Rendered r;
