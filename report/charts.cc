@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "plots.h"
 
 namespace buddyctl::report {
@@ -168,8 +169,7 @@ json ErrorBars(const std::string& name, const std::string& color, json data, int
 
 // ---- recordings --------------------------------------------------------------------
 
-Plot OrderDistributionPlot(const Record& r, const std::string& prefix) {
-  const OrderDistribution d = ComputeOrderDistribution(r);
+Plot OrderDistributionPlot(const OrderDistribution& d, const std::string& prefix) {
   Plot p;
   p.id = prefix + "-orders";
   const std::string window =
@@ -179,7 +179,7 @@ Plot OrderDistributionPlot(const Record& r, const std::string& prefix) {
   p.option = Base(p.id, "Requested order distribution", window);
   std::vector<std::string> labels;
   for (int o = 0; o < kNrOrders; ++o) labels.push_back(OrderLabel(o));
-  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 46);
+  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 50);
   p.option["yAxis"] = LogAxis("allocation calls (log scale)", "axisCount");
   p.option["grid"] = Grid(100, 70);
   p.option["legend"] = Legend(60);
@@ -414,7 +414,7 @@ Plot LatencyPlot(const std::vector<LatencyRow>& rows, const std::string& prefix)
     notes[label] =
         absl::StrFormat("%u calls timed, %u in the slow path", row.count, row.slow_count);
   }
-  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 46);
+  p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 50);
   p.option["yAxis"] = LogAxis("latency (log scale)", "axisNs", 70);
   p.option["grid"] = Grid(100, 70, 96, 30);
   p.option["legend"] = Legend(60);
@@ -764,10 +764,30 @@ Section RecordSection(const Record& r, const std::string& prefix) {
   s.heading = absl::StrCat("Recording: ", BaseName(r.path));
   const RecordSample& first = r.samples.front();
   const RecordSample& last = r.samples.back();
+  uint64_t blocks_free = 0;
+  uint64_t blocks_recoverable = 0;
+  for (const ZoneFrag& z : last.zones) {
+    blocks_free += z.blocks_free;
+    blocks_recoverable += z.blocks_recoverable;
+  }
   s.summary = absl::StrFormat(
-      "%d samples over %s s, %d zone(s)", static_cast<int>(r.samples.size()),
-      Seconds(last.elapsed_s - first.elapsed_s), static_cast<int>(last.zones.size()));
-  s.plots.push_back(OrderDistributionPlot(r, prefix));
+      "%s: %d samples over %s s%s, %d zone(s); at the last sample %u free 4 MiB blocks, %u "
+      "recoverable",
+      r.path, static_cast<int>(r.samples.size()), Seconds(last.elapsed_s - first.elapsed_s),
+      first.timestamp > 0
+          ? absl::FormatTime(" from %Y-%m-%d %H:%M:%S UTC",
+                             absl::FromUnixSeconds(static_cast<int64_t>(first.timestamp)),
+                             absl::UTCTimeZone())
+          : "",
+      static_cast<int>(last.zones.size()), blocks_free, blocks_recoverable);
+  const OrderDistribution d = ComputeOrderDistribution(r);
+  if (std::all_of(d.requests.begin(), d.requests.end(), [](uint64_t n) { return n == 0; })) {
+    s.notes.push_back(
+        "No allocation calls counted between the first and the last sample (the counters did not "
+        "move, or were reset to the same values): no requested order distribution.");
+  } else {
+    s.plots.push_back(OrderDistributionPlot(d, prefix));
+  }
   for (Plot& p : BuddyinfoPlots(r, prefix)) s.plots.push_back(std::move(p));
   if (first.zones.empty()) s.notes.push_back("No zones in the samples: no buddyinfo heat map.");
   s.plots.push_back(FragmentationPlot(r, prefix));
@@ -793,7 +813,7 @@ Section ChallengeSection(const Challenge& c, const std::string& prefix) {
   int failed = 0;
   for (const ChallengeRun& run : c.runs) failed += run.error ? 1 : 0;
   s.summary =
-      absl::StrFormat("%d run(s) of %d policies%s%s%s", static_cast<int>(c.runs.size()),
+      absl::StrFormat("%s: %d run(s) of %d policies%s%s%s", c.path, static_cast<int>(c.runs.size()),
                       static_cast<int>(c.policies.size()),
                       c.created.empty() ? "" : absl::StrCat(", created ", c.created),
                       scenario.empty() ? "" : absl::StrCat("; ", absl::StrJoin(scenario, " ")),
