@@ -47,8 +47,8 @@
 # twice, as booted and with init_on_alloc=0, the allocator's own path.
 #
 # Environment: ROUNDS (7), ITERS0 (200000), ITERS3 (50000), BATCH0 and
-# BATCH3 (pairs per batch, default auto), BENCH_CPU (1), STAT (min), OUT (build/bench/overhead.json), MONITOR
-# (modules/buddy_monitor.ko).
+# BATCH3 (pairs per batch, default auto), BENCH_CPU (1), STAT (min),
+# OUT (build/bench/overhead.json), MONITOR (modules/buddy_monitor.ko).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-7}
