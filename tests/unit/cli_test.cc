@@ -40,7 +40,8 @@ Result RunCli(const std::vector<std::string>& args, std::shared_ptr<FakeTranspor
   ctx.open_transport = [fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; };
   ctx.now = [clock] { return *clock; };
   ctx.sleep = [clock](absl::Duration d) { *clock += d; };
-  fake->on_event_wait = [clock](absl::Duration d) { *clock += d; };
+  // Event waits advance the clock by at least 1 ms, as a real wait would.
+  fake->on_event_wait = [clock](absl::Duration d) { *clock += std::max(d, absl::Milliseconds(1)); };
   int rc = Run(args, ctx);
   return {rc, out.str(), err.str()};
 }
