@@ -252,7 +252,7 @@ for order in (0, 3):
         med = st.median(ns)
         e = {'variant': v, 'name': names[v], 'order': order,
              'median_ns': round(med, 2), 'median_cycles': round(st.median(cyc), 2),
-             'ratio': round(med / base_med, 4),
+             'ratio': round(med / base_med, 4), 'added_ns': round(med - base_med, 2),
              'ratio_min': round(min(ratios), 4), 'ratio_max': round(max(ratios), 4),
              'ns_per_round': ns}
         if v in target:
@@ -272,8 +272,9 @@ print(f"alloc_pages/__free_pages pair, kernel {res['kernel']} (init_on_alloc {in
       f"{rounds} rounds of {' '.join(variants)}, order 0 x{it0} (batches of {b0}), "
       f"order 3 x{it3} (batches of {b3}) per run, CPU {cpu}")
 print(f"per run: the {stat} over batches of the per-pair cost; across rounds: the median; "
-      "min/max: the spread of the per-round ratios (A: each round over A's median)")
-print(f"{'variant':<14}{'order':>5}{'ns/pair':>11}{'cyc/pair':>11}"
+      "added ns: median over A's median; min/max: the spread of the per-round ratios "
+      "(A: each round over A's median)")
+print(f"{'variant':<14}{'order':>5}{'ns/pair':>11}{'cyc/pair':>11}{'added ns':>10}"
       f"{'ratio':>8}{'min':>8}{'max':>8}  target")
 for e in res['results']:
     t = ''
@@ -282,7 +283,7 @@ for e in res['results']:
         if 'under_bpftrace' in e:
             t += ', under bpftrace' if e['under_bpftrace'] else ', NOT under bpftrace'
     print(f"{e['variant'] + ' ' + e['name']:<14}{e['order']:>5}{e['median_ns']:>11.1f}"
-          f"{e['median_cycles']:>11.1f}{e['ratio']:>8.3f}{e['ratio_min']:>8.3f}"
+          f"{e['median_cycles']:>11.1f}{e['added_ns']:>10.1f}{e['ratio']:>8.3f}{e['ratio_min']:>8.3f}"
           f"{e['ratio_max']:>8.3f}  {t}")
 for v, why in res['skipped'].items():
     print(f"{v} {names[v]}: skipped ({why})")
