@@ -359,9 +359,19 @@ enum buddy_mon_event_attr {
 #define BUDDY_HOT_MAX_COUNT 65536
 
 enum buddy_hot_gfp_mode {
-	BUDDY_HOT_GFP_KERNEL,	/* GFP_KERNEL | __GFP_NOWARN */
-	BUDDY_HOT_GFP_RETRY,	/* GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN (hugetlb-like) */
-	BUDDY_HOT_GFP_LIGHT,	/* GFP_TRANSHUGE_LIGHT-like: no reclaim, NORETRY (THP-like) */
+	/* GFP_KERNEL | __GFP_NOWARN: unmovable, the driver case */
+	BUDDY_HOT_GFP_KERNEL,
+	/*
+	 * hugetlb-like, hugetlb's own mask: GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+	 * __GFP_RETRY_MAYFAIL | __GFP_NOWARN (movable, like a huge page; see
+	 * modules/hot/run.c for why not GFP_KERNEL)
+	 */
+	BUDDY_HOT_GFP_RETRY,
+	/*
+	 * THP-like: GFP_TRANSHUGE_LIGHT | __GFP_NORETRY | __GFP_NOWARN, movable,
+	 * no direct reclaim and so no direct compaction
+	 */
+	BUDDY_HOT_GFP_LIGHT,
 	BUDDY_HOT_NR_GFP_MODES
 };
 
