@@ -175,8 +175,8 @@ out:
 static ssize_t ab_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *ppos)
 {
-	unsigned int order, iters, bsz = READ_ONCE(batch);
-	char buf[48];
+	unsigned int v[3], n = 0, order, iters, bsz;
+	char buf[48], *p = buf, *tok;
 	int err;
 
 	if (count >= sizeof(buf))
@@ -184,10 +184,22 @@ static ssize_t ab_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (sscanf(buf, "%u %u %u", &order, &iters, &bsz) < 2)
+	/* Two or three decimal fields, nothing else. */
+	while ((tok = strsep(&p, " \t\n"))) {
+		if (!*tok)
+			continue;
+		if (n == ARRAY_SIZE(v) || kstrtouint(tok, 10, &v[n++]))
+			return -EINVAL;
+	}
+	if (n < 2)
 		return -EINVAL;
-	if (order >= AB_NR_ORDERS || iters < 1 || iters > AB_MAX_ITERS ||
-	    bsz < 1 || DIV_ROUND_UP(iters, bsz) > AB_MAX_BATCHES)
+	order = v[0];
+	iters = v[1];
+	bsz = n == 3 ? v[2] : READ_ONCE(batch);
+	if (order >= AB_NR_ORDERS || iters < 1 || iters > AB_MAX_ITERS || bsz < 1)
+		return -EINVAL;
+	bsz = min(bsz, iters);	/* also keeps DIV_ROUND_UP from wrapping */
+	if (DIV_ROUND_UP(iters, bsz) > AB_MAX_BATCHES)
 		return -EINVAL;
 
 	err = mutex_lock_interruptible(&ab_lock);
