@@ -18,9 +18,11 @@
 # boot, so slow drifts of the (shared, emulated) machine hit all of them
 # alike. Only the ratios to A within this run mean anything: under TCG the
 # absolute times are inflated several times over. For each variant and
-# order it prints the median ns/pair over the rounds, its ratio to A's
+# order it prints the median over the rounds of the per-run figure (below)
+# in ns and cycles per pair, what that adds to A's median, the ratio to A's
 # median, and the spread of the per-round ratios (variant in round r over A
-# in round r), then writes the same as JSON to $OUT.
+# in round r), then writes the same, and every run's whole line, as JSON
+# to $OUT.
 #
 # Google Benchmark (the framework of the host-side benches under bench/)
 # does not fit: the pair cannot be called from userspace, so the timed loop
@@ -36,14 +38,16 @@
 #
 # The per-run figure is a statistic over alloc_bench's batches (each about
 # 300 us of pairs, sized from a warm-up run), STAT: min (default), p10 or
-# median. In a TCG guest on a shared
-# host, the host descheduling the vCPU only ever makes batches slower; the
-# fastest batches are the undisturbed ones, so min is the stable estimate
-# of the pair's cost, and the median mostly measures the host's load.
+# median. In a TCG guest on a shared host, the host descheduling the vCPU
+# only ever makes batches slower; the fastest batches are the undisturbed
+# ones, so min is the stable estimate of the pair's cost, and the median
+# mostly measures the host's load. Measured on a loaded host: A against its
+# own median spread 0.59..1.23x with the median of 1000-pair batches,
+# 0.98..1.04x with the min of short batches.
 #
 # The pair's cost depends on the kernel's init_on_alloc (Debian: on, every
-# page zeroed at allocation, which under TCG is most of the pair); the run
-# records which it was. bench/overhead/run on the host runs this script
+# page zeroed at allocation; under TCG that is about 86% of an order-0 and
+# 98% of an order-3 pair); the run records which it was. bench/overhead/run on the host runs this script
 # twice, as booted and with init_on_alloc=0, the allocator's own path.
 #
 # Environment: ROUNDS (7), ITERS0 (200000), ITERS3 (50000), BATCH0 and
