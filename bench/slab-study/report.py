@@ -223,6 +223,18 @@ def discussion(wls, mns, mcy, foots, allocs):
              "messaging %s, files %s, fork %s, TCP stream %s, TCP connect %s. "
              % tuple(r(wls, k, "slab") for k in
                      ("messaging", "files", "fork", "tcp_stream", "tcp_connect")))
+    def consistent(summary, keys, alloc):
+        out = []
+        for k in keys:
+            s = summary.get(k, {}).get(NAMES[alloc])
+            v = s and s["vs_slub"]
+            if v and v["n"] >= 3 and (v["max"] < 1 or v["min"] > 1):
+                out.append("%s (%s in all %d rounds)" % (k, "faster" if v["max"] < 1 else "slower", v["n"]))
+        return out
+    wl_keys = [k for k, _, _ in WORKLOADS]
+    cons = consistent(wls, wl_keys, "slab")
+    L[-1] += ("Consistent across every paired round (the whole ratio range on one side "
+              "of 1): %s. " % (", ".join(cons) if cons else "none"))
     L.append("Differences of 5-10% are at or below the run-to-run spread of a TCG guest on "
              "a shared 2-core host (see the CV columns), so this study can neither confirm "
              "nor refute that anchor; only the ranges of the paired ratios say whether a "
@@ -237,7 +249,15 @@ def discussion(wls, mns, mcy, foots, allocs):
              "SLOB %s; SLAB/SLUB %s, SLOB/SLUB %s. "
              % (fmt(c_slub), fmt(c_slab), fmt(c_slob), r(mcy, "cache@256", "slab"),
                 r(mcy, "cache@256", "slob")))
-    L.append("The absolute numbers are an order of magnitude above the anchor because TCG "
+    cr = ratio_of(mcy, "cache@256", "slab")
+    if cr is not None and cr < 1:
+        L[-1] += ("The direction is the opposite of the anchor: SLAB's pair is cheaper than "
+                  "SLUB's here. ")
+    elif cr is not None:
+        L[-1] += "SLAB is the more expensive of the two, as in the anchor. "
+    if c_slub:
+        L[-1] += "SLUB's absolute figure is %.0fx the anchor's 42 cycles." % (c_slub / 42)
+    L.append("The absolute numbers are far above the anchor because TCG "
              "translates every guest instruction into several host instructions and the "
              "guest's TSC runs at the host's rate; cycles here are host-time ticks, not "
              "guest CPU cycles. The ratio between allocators is the meaningful part, and "
