@@ -17,12 +17,15 @@ hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
 
 # Fragment before each trial: a tmpfs filled with 256 KiB files, every other
 # one deleted, so order-10 requests beyond the few free blocks must compact.
-# Later rounds top up only what the previous trial freed (a full-priority
-# compaction leaves memory tidy), which is much faster than a fresh fill.
+# A base fill stays; each round removes the previous round's top-up and tops
+# up afresh (a full-priority compaction leaves memory tidy), which keeps the
+# free memory steady and is faster than a fresh fill.
 mkdir -p /mnt/fill
 mount -t tmpfs -o size=100% tmpfs /mnt/fill
+python3 bench/challenge/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
 round=0
 fragment() {
+	rm -f /mnt/fill/r$round-*
 	round=$((round + 1))
 	python3 bench/challenge/fill.py /mnt/fill 256 2 "r$round-" >/dev/null || fail "fill failed"
 }

@@ -1,0 +1,105 @@
+#!/bin/sh
+# vm-mem: 768M
+# vm-timeout: 420
+# The monitor's views: /proc/buddy_monitor's columns, fragmentation indices
+# equal to debugfs extfrag/ on a quiet system, latency capture switched at
+# runtime, the event stream (allocation failures), record, watch and the
+# Prometheus export.
+. tests/integration/lib.sh
+load_monitor
+load_hot
+
+# /proc/buddy_monitor: the seed paper's columns first, one row per order.
+head -n1 /proc/buddy_monitor | grep -q '^order *req *success *fail *slowpath *compact *adaptive *frag_pct' ||
+	fail "unexpected header: $(head -n1 /proc/buddy_monitor)"
+rows=$(tail -n +2 /proc/buddy_monitor | grep -c '^ *[0-9]')
+[ "$rows" -eq 11 ] || fail "/proc/buddy_monitor has $rows order rows, want 11"
+
+# Fragmentation indices equal debugfs on a quiet system. Free lists move a
+# little even when idle, so retry a few times; one exact match is required.
+E=/sys/kernel/debug/extfrag
+[ -r "$E/unusable_index" ] || fail "no debugfs $E"
+match=0
+for i in 1 2 3 4 5 6; do
+	cat "$E/unusable_index" > /tmp/u1; cat "$E/extfrag_index" > /tmp/e1
+	bctl frag --json > /tmp/frag.json
+	cat "$E/unusable_index" > /tmp/u2; cat "$E/extfrag_index" > /tmp/e2
+	cmp -s /tmp/u1 /tmp/u2 && cmp -s /tmp/e1 /tmp/e2 || continue
+	python3 - <<'PY' && { match=1; break; }
+import json, sys
+def fmt(v):
+    v = v - (1 << 64) if v >= 1 << 63 else v
+    return '%s%d.%03d' % ('-' if v < 0 else '', abs(v) // 1000, abs(v) % 1000)
+zones = {(z['node'], z['zone']): z for z in json.load(open('/tmp/frag.json'))['zones']}
+ok = True
+for path, key in (('/tmp/u1', 'unusable_index_x1000'), ('/tmp/e1', 'extfrag_index_x1000')):
+    for line in open(path):
+        head, values = line.split('zone')[0], line.split()[4:]
+        node = int(line.split()[1].rstrip(','))
+        zone = line.split()[3]
+        ours = [fmt(v) for v in zones[(node, zone)][key]]
+        if ours != values:
+            print('%s %s: debugfs %s, buddyctl %s' % (zone, key, values, ours))
+            ok = False
+sys.exit(0 if ok else 1)
+PY
+	sleep 1
+done
+[ "$match" = 1 ] || fail "fragmentation indices never matched debugfs extfrag/"
+note "unusable and fragmentation indices equal debugfs extfrag/"
+
+# Latency capture, switched at runtime.
+bctl latency-mode on || fail "latency-mode on failed"
+bctl hot run --order 3 --count 300 --gfp kernel >/dev/null; bctl hot release >/dev/null
+bctl latency --json | python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+orders = j['orders'] if isinstance(j, dict) else j
+o3 = [o for o in orders if o['order'] == 3][0]
+n = o3['fast']['count'] + o3['slow']['count']
+assert n >= 300, ('order 3 timed only', n)
+assert o3['fast']['p50_ns'] > 0 and o3['fast']['max_ns'] >= o3['fast']['p50_ns'], o3['fast']
+print('order 3: %d timed, fast p50 %d ns, max %d ns' % (n, o3['fast']['p50_ns'], o3['fast']['max_ns']))
+" || fail "latency capture did not time the order-3 allocations"
+bctl latency-mode off || fail "latency-mode off failed"
+grep -q __alloc_pages /sys/kernel/debug/kprobes/list &&
+	grep __alloc_pages /sys/kernel/debug/kprobes/list | grep -qv "slowpath\|direct_compact" &&
+	fail "the latency kretprobe stayed after latency-mode off"
+
+# Events: fragment memory, then order-10 requests that may not compact
+# (gfp light) fail, and each failure is multicast.
+mkdir -p /mnt/fill && mount -t tmpfs -o size=100% tmpfs /mnt/fill
+python3 bench/challenge/fill.py /mnt/fill 256 2 >/dev/null || fail "fill failed"
+bctl events --json --count 3 --timeout 120s > /tmp/events.jsonl &
+ev=$!
+sleep 2
+free10=$(bctl frag --json | pyjson "print(sum(z['blocks_free'] for z in j['zones']))")
+bctl hot run --order 10 --count $((free10 + 20)) --gfp light > /tmp/hot.txt || fail "hot run failed"
+wait "$ev" || fail "buddyctl events failed"
+bctl hot release >/dev/null
+python3 -c "
+import json
+evs = [json.loads(l) for l in open('/tmp/events.jsonl')]
+assert len(evs) == 3, evs
+fails = [e for e in evs if e['type'] == 'alloc_fail' and e.get('order') == 10]
+assert fails, ('no order-10 allocation failure event', evs)
+print('events:', ', '.join('%s order %s' % (e['type'], e.get('order')) for e in evs))
+" || fail "no allocation-failure events"
+
+# record: duration/interval + 1 samples, each with stats and fragmentation.
+bctl record --interval 1s --duration 2s -o /tmp/run.jsonl 2>/dev/null || fail "record failed"
+python3 -c "
+import json
+s = [json.loads(l) for l in open('/tmp/run.jsonl')]
+assert len(s) == 3, len(s)
+assert all(len(x['stats']['orders']) == 11 and x['frag'] for x in s)
+" || fail "record wrote a bad time series"
+
+bctl watch --count 2 --interval 1s > /tmp/watch.txt || fail "watch failed"
+grep -q "order" /tmp/watch.txt || fail "watch printed no table"
+
+bctl export --prometheus > /tmp/prom.txt || fail "export failed"
+grep -q '^# TYPE ' /tmp/prom.txt || fail "export has no TYPE lines"
+grep -Eq '^buddy_[a-z_]+\{.*order="10".*\} [0-9]+' /tmp/prom.txt || fail "export has no per-order samples"
+unload_monitor
+note ok
