@@ -75,13 +75,13 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& tokens,
     } else if (inline_value) {
       return UsageError(absl::StrCat("option '", spec->name, "' takes no value"));
     }
-    a.flags_[std::string(spec->name)] = value;
+    a.flags_[absl::StrCat(spec->name)] = value;
   }
   return a;
 }
 
 std::optional<std::string> Args::Get(absl::string_view flag) const {
-  auto it = flags_.find(std::string(flag));
+  auto it = flags_.find(absl::StrCat(flag));
   if (it == flags_.end()) return std::nullopt;
   return it->second;
 }

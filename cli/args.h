@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -31,7 +32,7 @@ class Args {
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& tokens,
                                     const std::vector<FlagSpec>& specs);
 
-  bool Has(absl::string_view flag) const { return flags_.count(std::string(flag)) > 0; }
+  bool Has(absl::string_view flag) const { return flags_.count(absl::StrCat(flag)) > 0; }
   std::optional<std::string> Get(absl::string_view flag) const;
   const std::vector<std::string>& positional() const { return positional_; }
   bool help() const { return help_; }

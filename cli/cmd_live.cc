@@ -154,8 +154,9 @@ absl::Status Events(Context& ctx, const Args& a) {
     ctx.out->flush();
   }
   *ctx.err << "buddyctl events: " << seen << " events";
-  if (stream.overruns() > 0)
+  if (stream.overruns() > 0) {
     *ctx.err << ", " << stream.overruns() << " socket overruns (events lost)";
+  }
   *ctx.err << "\n";
   return absl::OkStatus();
 }

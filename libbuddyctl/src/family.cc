@@ -23,7 +23,7 @@ constexpr uint8_t kCtrlVersion = 2;
 
 absl::StatusOr<FamilyInfo> ResolveFamily(Transport& transport, absl::string_view name) {
   MessageBuilder b(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, kCtrlVersion);
-  b.PutString(CTRL_ATTR_FAMILY_NAME, std::string(name));
+  b.PutString(CTRL_ATTR_FAMILY_NAME, absl::StrCat(name));
   BUDDYCTL_ASSIGN_OR_RETURN(Message req, b.Build());
   auto replies = transport.Transact(req);
   if (!replies.ok()) {

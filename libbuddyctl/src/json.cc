@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "buddyctl/json.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace buddyctl {
 namespace {
 
@@ -9,7 +11,7 @@ using nlohmann::json;
 template <size_t N, typename NameFn>
 json Named(const std::array<uint64_t, N>& values, NameFn name) {
   json j = json::object();
-  for (size_t i = 0; i < N; ++i) j[std::string(name(static_cast<int>(i)))] = values[i];
+  for (size_t i = 0; i < N; ++i) j[absl::StrCat(name(static_cast<int>(i)))] = values[i];
   return j;
 }
 

@@ -254,13 +254,13 @@ absl::Status KernelErrorStatus(int err, absl::string_view extack) {
 int KernelErrno(const absl::Status& status) {
   auto p = status.GetPayload(kErrnoPayload);
   int err = 0;
-  if (!p.has_value() || !absl::SimpleAtoi(std::string(*p), &err)) return 0;
+  if (!p.has_value() || !absl::SimpleAtoi(p->Flatten(), &err)) return 0;
   return err;
 }
 
 std::string KernelExtack(const absl::Status& status) {
   auto p = status.GetPayload(kExtackPayload);
-  return p.has_value() ? std::string(*p) : std::string();
+  return p.has_value() ? absl::StrCat(p->Flatten()) : std::string();
 }
 
 std::optional<ParsedAck> ParseAck(const uint8_t* data, size_t len) {

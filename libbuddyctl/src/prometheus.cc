@@ -95,7 +95,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
              "Direct compactions by order and the priority they ran at.");
     for (const OrderStats& s : stats.orders) {
       for (int p = 0; p < kNrPrios; ++p) {
-        f.Add({{"order", Str(s.order)}, {"prio", std::string(PrioName(p))}},
+        f.Add({{"order", Str(s.order)}, {"prio", absl::StrCat(PrioName(p))}},
               s.compact_by_prio[static_cast<size_t>(p)]);
       }
     }
@@ -105,7 +105,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
              "Direct compaction outcomes (compact_result) by order.");
     for (const OrderStats& s : stats.orders) {
       for (int r = 0; r < kNrCompactResults; ++r) {
-        f.Add({{"order", Str(s.order)}, {"result", std::string(CompactResultName(r))}},
+        f.Add({{"order", Str(s.order)}, {"result", absl::StrCat(CompactResultName(r))}},
               s.compact_by_result[static_cast<size_t>(r)]);
       }
     }
@@ -115,7 +115,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
                "__alloc_pages calls by order and requested migratetype.");
     for (const OrderStats& s : stats.orders) {
       for (int m = 0; m < kNrMigratetypes; ++m) {
-        req.Add({{"order", Str(s.order)}, {"migratetype", std::string(MigratetypeName(m))}},
+        req.Add({{"order", Str(s.order)}, {"migratetype", absl::StrCat(MigratetypeName(m))}},
                 s.requests_by_mt[static_cast<size_t>(m)]);
       }
     }
@@ -125,7 +125,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
                 "Failed __alloc_pages calls by order and requested migratetype.");
     for (const OrderStats& s : stats.orders) {
       for (int m = 0; m < kNrMigratetypes; ++m) {
-        fail.Add({{"order", Str(s.order)}, {"migratetype", std::string(MigratetypeName(m))}},
+        fail.Add({{"order", Str(s.order)}, {"migratetype", absl::StrCat(MigratetypeName(m))}},
                  s.failures_by_mt[static_cast<size_t>(m)]);
       }
     }
@@ -134,13 +134,13 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
     Family f(&out, "buddy_fallbacks_total", "counter",
              "Fallbacks to another migratetype's free list (kmem:mm_page_alloc_extfrag).");
     for (const Fallback& fb : stats.fallbacks) {
-      f.Add(
-          {{"order", Str(fb.alloc_order)},
-           {"fallback_order", Str(fb.fallback_order)},
-           {"migratetype", std::string(MigratetypeName(static_cast<int>(fb.alloc_mt)))},
-           {"fallback_migratetype", std::string(MigratetypeName(static_cast<int>(fb.fallback_mt)))},
-           {"fragmenting", fb.fragmenting ? "1" : "0"}},
-          fb.count);
+      f.Add({{"order", Str(fb.alloc_order)},
+             {"fallback_order", Str(fb.fallback_order)},
+             {"migratetype", absl::StrCat(MigratetypeName(static_cast<int>(fb.alloc_mt)))},
+             {"fallback_migratetype",
+              absl::StrCat(MigratetypeName(static_cast<int>(fb.fallback_mt)))},
+             {"fragmenting", fb.fragmenting ? "1" : "0"}},
+            fb.count);
     }
   }
   Family(&out, "buddy_slowpath_missed_total", "counter",
@@ -160,7 +160,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
         for (int m = 0; m < kNrMigratetypes; ++m) {
           Labels l = zl(z);
           l.emplace_back("order", Str(static_cast<uint64_t>(o)));
-          l.emplace_back("migratetype", std::string(MigratetypeName(m)));
+          l.emplace_back("migratetype", absl::StrCat(MigratetypeName(m)));
           f.Add(l, z.free_blocks[static_cast<size_t>(o)][static_cast<size_t>(m)]);
         }
       }
@@ -256,7 +256,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
   {
     Family f(&out, "buddy_tuner_policy", "gauge", "1 for the active tuner policy.");
     for (Policy p : {Policy::kOff, Policy::kObserve, Policy::kAdaptive, Policy::kAlwaysMax}) {
-      f.Add({{"policy", std::string(PolicyName(p))}}, config.policy == p ? 1 : 0);
+      f.Add({{"policy", absl::StrCat(PolicyName(p))}}, config.policy == p ? 1 : 0);
     }
   }
   return out;

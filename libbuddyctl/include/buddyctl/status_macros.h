@@ -18,6 +18,8 @@
     }                                   \
   } while (0)
 
+// `tmp` and `lhs` cannot be parenthesized: `lhs` may be a declaration.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 // `lhs = value of expr` (an absl::StatusOr<T>), or return its status.
 #define BUDDYCTL_ASSIGN_OR_RETURN(lhs, expr) \
   BUDDYCTL_ASSIGN_OR_RETURN_IMPL_(BUDDYCTL_CONCAT_(buddyctl_sor_, __LINE__), lhs, expr)
@@ -27,5 +29,6 @@
     return std::move(tmp).status();                     \
   }                                                     \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // BUDDYCTL_STATUS_MACROS_H_
