@@ -2,6 +2,7 @@
 #include "charts.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -42,11 +43,13 @@ std::string PolicyColor(const std::string& policy, size_t index) {
 }
 
 std::string AllocatorColor(const std::string& alloc, size_t index) {
-  if (alloc == "slub") return "#5470c6";
-  if (alloc == "slab") return "#fac858";
-  if (alloc == "slob") return "#ee6666";
+  static const std::map<std::string, std::string> kKnown = {
+      {"SLUB", "#5470c6"}, {"SLAB", "#fac858"}, {"SLOB", "#ee6666"}};
   static const std::array<const char*, 4> kOthers = {"#3ba272", "#9a60b4", "#73c0de", "#fc8452"};
-  return kOthers[index % kOthers.size()];
+  std::string upper = alloc;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto it = kKnown.find(upper);
+  return it != kKnown.end() ? it->second : kOthers[index % kOthers.size()];
 }
 
 // "results.json" for "build/challenge/2026/results.json", with its directory
@@ -54,11 +57,15 @@ std::string AllocatorColor(const std::string& alloc, size_t index) {
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos) return path;
-  const std::string base = path.substr(slash + 1);
+  std::string base = path.substr(slash + 1);
   if (base != "results.json") return base;
   const size_t up = slash == 0 ? std::string::npos : path.rfind('/', slash - 1);
   return path.substr(up == std::string::npos ? 0 : up + 1);
 }
+
+// Bars no wider than this (px), so two bars on a wide page stay bars; the
+// error bars (page.cc's errorBar) are placed knowing it.
+constexpr int kBarMaxWidth = 70;
 
 std::string Fn(const char* name) { return absl::StrCat("@@fn:", name); }
 
@@ -164,7 +171,7 @@ json ErrorBars(const std::string& name, const std::string& color, json data, int
               {"xAxisIndex", x_axis},
               {"yAxisIndex", y_axis},
               {"tooltip", {{"show", false}}},
-              {"errorBar", {{"index", index}, {"count", count}}}};
+              {"errorBar", {{"index", index}, {"count", count}, {"maxWidth", kBarMaxWidth}}}};
 }
 
 // ---- recordings --------------------------------------------------------------------
@@ -178,6 +185,7 @@ Plot OrderDistributionPlot(const OrderDistribution& d, const std::string& prefix
           : absl::StrCat("calls between the first and last sample (", Seconds(d.window_s), " s)");
   p.option = Base(p.id, "Requested order distribution", window);
   std::vector<std::string> labels;
+  labels.reserve(kNrOrders);
   for (int o = 0; o < kNrOrders; ++o) labels.push_back(OrderLabel(o));
   p.option["xAxis"] = CategoryAxis(labels, "order (block size)", 50);
   p.option["yAxis"] = LogAxis("allocation calls (log scale)", "axisCount");
@@ -224,8 +232,10 @@ std::vector<Plot> BuddyinfoPlots(const Record& r, const std::string& prefix) {
                     "the buddyinfo movie: one column per sample, colour = free blocks (log scale), "
                     "blank = none");
     std::vector<std::string> times;
+    times.reserve(m.t.size());
     for (double t : m.t) times.push_back(Seconds(t));
     std::vector<std::string> orders;
+    orders.reserve(kNrOrders);
     for (int o = 0; o < kNrOrders; ++o) {
       orders.push_back(absl::StrCat(o, " (", BlockSize(o), ")"));
     }
@@ -541,6 +551,7 @@ Plot ChallengeWorkPlot(const Challenge& c, const std::string& prefix,
                                         {"compact_free_scanned", "pages scanned for free targets"},
                                         {"compact_isolated", "pages isolated"}}};
   std::vector<std::string> labels;
+  labels.reserve(work.size());
   for (const PolicyWork& w : work) labels.push_back(w.policy);
   json grids = json::array();
   json xaxes = json::array();
@@ -586,7 +597,8 @@ Plot ChallengeWorkPlot(const Challenge& c, const std::string& prefix,
                       {"xAxisIndex", k},
                       {"yAxisIndex", k},
                       {"data", std::move(bars)},
-                      {"barCategoryGap", "20%"}});
+                      {"barCategoryGap", "20%"},
+                      {"barMaxWidth", kBarMaxWidth}});
     if (!whiskers.empty()) {
       series.push_back(ErrorBars(panels[k].title, "#333", std::move(whiskers), 0, 1,
                                  static_cast<int>(k), static_cast<int>(k)));
@@ -671,16 +683,15 @@ Plot SlabPlot(const SlabComparison& c, const std::string& id, const std::string&
       hi = std::max(hi, r->max);
     }
   }
-  const bool log = lo > 0 && hi / lo > 4;
+  // A linear axis from 0: a bar's length is its ratio, and 1 is SLUB.
+  const double step = hi <= 1.5 ? 0.25 : hi <= 3 ? 0.5 : hi <= 8 ? 1 : 2;
   json cat = CategoryAxis(c.labels, "", 0);
   cat["axisLabel"] = {{"interval", 0}, {"fontSize", 11.5}};
   if (horizontal) cat["inverse"] = true;
-  json val = log ? LogAxis("ratio to SLUB (log scale)", "axisRatio", 30)
-                 : ValueAxis("ratio to SLUB", "axisRatio", horizontal ? 30 : 50);
-  if (!log) {
-    val["min"] = 0;
-    val["max"] = std::ceil(hi * 10 + 0.5) / 10;
-  }
+  json val = ValueAxis("ratio to SLUB", "axisRatio", horizontal ? 30 : 50);
+  val["min"] = 0;
+  val["max"] = (std::floor(hi / step) + 1) * step;
+  val["interval"] = step;
   p.option[horizontal ? "yAxis" : "xAxis"] = std::move(cat);
   p.option[horizontal ? "xAxis" : "yAxis"] = std::move(val);
   p.option["grid"] = horizontal ? Grid(96, 56, 150, 40) : Grid(100, 60, 76, 30);
@@ -706,15 +717,18 @@ Plot SlabPlot(const SlabComparison& c, const std::string& id, const std::string&
       bars.push_back(r->median);
       if (r->n > 1) whiskers.push_back({static_cast<int>(i), r->min, r->max});
     }
-    json bar = {{"type", "bar"},           {"name", c.allocators[a]},
-                {"data", std::move(bars)}, {"itemStyle", {{"color", color}}},
-                {"barGap", "0%"},          {"barCategoryGap", "20%"},
-                {"barMaxWidth", 70}};
+    json bar = {{"type", "bar"},
+                {"name", c.allocators[a]},
+                {"data", std::move(bars)},
+                {"itemStyle", {{"color", color}}},
+                {"barGap", "0%"},
+                {"barCategoryGap", "20%"},
+                {"barMaxWidth", kBarMaxWidth}};
     if (a == 0) {
       json line = {{"name", "SLUB"}, {horizontal ? "xAxis" : "yAxis", 1}};
       bar["markLine"] = {{"silent", true},
                          {"symbol", "none"},
-                         {"label", {{"formatter", "SLUB"}, {"position", "end"}}},
+                         {"label", {{"formatter", "SLUB"}, {"position", "insideEndTop"}}},
                          {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}},
                          {"data", json::array({line})}};
     }
@@ -782,18 +796,18 @@ Section RecordSection(const Record& r, const std::string& prefix) {
       static_cast<int>(last.zones.size()), blocks_free, blocks_recoverable);
   const OrderDistribution d = ComputeOrderDistribution(r);
   if (std::all_of(d.requests.begin(), d.requests.end(), [](uint64_t n) { return n == 0; })) {
-    s.notes.push_back(
+    s.notes.emplace_back(
         "No allocation calls counted between the first and the last sample (the counters did not "
         "move, or were reset to the same values): no requested order distribution.");
   } else {
     s.plots.push_back(OrderDistributionPlot(d, prefix));
   }
   for (Plot& p : BuddyinfoPlots(r, prefix)) s.plots.push_back(std::move(p));
-  if (first.zones.empty()) s.notes.push_back("No zones in the samples: no buddyinfo heat map.");
+  if (first.zones.empty()) s.notes.emplace_back("No zones in the samples: no buddyinfo heat map.");
   s.plots.push_back(FragmentationPlot(r, prefix));
   const std::vector<LatencyRow> rows = ComputeLatency(r);
   if (rows.empty()) {
-    s.notes.push_back(
+    s.notes.emplace_back(
         "No allocation latency in this recording: latency capture was off (turn it on with "
         "`buddyctl latency-mode on`, or the equivalent config switch, before recording).");
   } else {

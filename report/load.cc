@@ -239,8 +239,9 @@ void ParseBuckets(Fields& f, const json& path_obj, const std::string& path,
                   std::array<uint64_t, kLatBuckets>& buckets, uint64_t& max_ns, uint64_t& sum_ns) {
   const json& b = f.Array(path_obj, "buckets", path, kLatBuckets);
   if (!f.ok()) return;
-  for (size_t i = 0; i < kLatBuckets; ++i)
+  for (size_t i = 0; i < kLatBuckets; ++i) {
     buckets[i] = f.U64At(b, i, Fields::Join(path, "buckets"));
+  }
   max_ns = f.U64(path_obj, "max_ns", path);
   sum_ns = f.U64Or(path_obj, "sum_ns", path, 0);
 }

@@ -95,7 +95,7 @@ constexpr char kScript[] = R"js(
     axisSeconds: function () { return function (v) { return sig(v, 4) + ' s'; }; },
     axisPercent: function () { return function (v) { return v + ' %'; }; },
     axisFraction: function () { return function (v) { return Math.round(v * 100) + ' %'; }; },
-    axisRatio: function () { return function (v) { return v.toFixed(1) + '\u00d7'; }; },
+    axisRatio: function () { return function (v) { return +v.toFixed(2) + '\u00d7'; }; },
     log10Count: function () {
       return function (v) { return fmtShortCount(Math.round(Math.pow(10, v))); };
     },
@@ -157,7 +157,7 @@ constexpr char kScript[] = R"js(
       };
     },
     // Whiskers over bar `index` of `count` grouped bars (barGap 0, barCategoryGap
-    // 20%), as ECharts lays bars out: offsets along the category axis in pixels.
+    // 20%, at most maxWidth px each), centred on the category as ECharts lays them out.
     errorBar: function (meta, series) {
       var cfg = series.errorBar || { index: 0, count: 1 };
       var h = !!cfg.horizontal;
@@ -166,8 +166,8 @@ constexpr char kScript[] = R"js(
         var lo = api.coord(h ? [api.value(1), cat] : [cat, api.value(1)]);
         var hi = api.coord(h ? [api.value(2), cat] : [cat, api.value(2)]);
         var band = h ? api.size([0, 1])[1] : api.size([1, 0])[0];
-        var width = band * 0.8 / cfg.count;
-        var at = (h ? lo[1] : lo[0]) - band * 0.4 + (cfg.index + 0.5) * width;
+        var width = Math.min(band * 0.8 / cfg.count, cfg.maxWidth || Infinity);
+        var at = (h ? lo[1] : lo[0]) + (cfg.index + 0.5 - cfg.count / 2) * width;
         var cap = Math.min(8, width * 0.3);
         var style = { stroke: '#333', lineWidth: 1.5 };
         function seg(a0, b0, a1, b1) {  // a: along the category axis, b: along the values

@@ -310,7 +310,8 @@ SlabComparison ComputeSlabComparison(const SlabStudy& s, SlabGroup group) {
       // "pair@64": by test, then by size.
       const size_t at = f.key.find('@');
       const std::string test = f.key.substr(0, at);
-      const double size = at == std::string::npos ? 0 : std::atof(f.key.c_str() + at + 1);
+      const double size =
+          at == std::string::npos ? 0 : std::strtod(f.key.c_str() + at + 1, nullptr);
       placed.push_back(
           {index_of(kMicro, test) * 1e9 + size,
            at == std::string::npos ? f.key : absl::StrCat(test, " ", f.key.substr(at + 1), " B"),
@@ -327,8 +328,10 @@ SlabComparison ComputeSlabComparison(const SlabStudy& s, SlabGroup group) {
       if (field == "MemFree_kB") field_rank = 1;
       if (field_rank < 0) continue;
       const std::string what = field.substr(0, field.size() - 3);
-      placed.push_back({field_rank * 1e3 + index_of(kSteps, step),
-                        absl::StrCat(what, step == "boot" ? " at " : " ", step), &f});
+      std::string when = step == "boot" ? "at boot" : step;
+      if (when.rfind("after_", 0) == 0) when = "after " + when.substr(6);
+      placed.push_back(
+          {field_rank * 1e3 + index_of(kSteps, step), absl::StrCat(what, " ", when), &f});
     }
   }
   std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {

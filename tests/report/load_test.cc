@@ -37,7 +37,7 @@ std::string ErrorOf(const std::string& content, const std::string& name = "in.js
   auto in = ParseInput(name, content);
   EXPECT_FALSE(in.ok()) << "accepted: " << content.substr(0, 80);
   if (in.ok()) return "";
-  const std::string msg(in.status().message());
+  std::string msg(in.status().message());
   EXPECT_EQ(msg.find('\n'), std::string::npos) << "not one line: " << msg;
   return msg;
 }

@@ -16,9 +16,7 @@
 namespace buddyctl::report {
 namespace {
 
-using ::testing::DoubleNear;
 using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
 using ::testing::Pointwise;
 
 std::string Fixture(const std::string& name) {
@@ -111,8 +109,8 @@ TEST_F(RecordTest, FragmentationOverAllZones) {
   const FragmentationSeries f = ComputeFragmentation(rec_);
   EXPECT_THAT(f.t, ElementsAre(0, 1, 2, 3));
   auto pct = [](double part) {
-    std::vector<double> v;
-    for (int i = 0; i < 4; ++i) v.push_back(100.0 * part / (7 - i));
+    std::vector<double> v(4);
+    for (int i = 0; i < 4; ++i) v[static_cast<size_t>(i)] = 100.0 * part / (7 - i);
     return v;
   };
   EXPECT_THAT(f.all_zones[0], Pointwise(Near(1e-9), pct(1)));  // order 3
@@ -303,8 +301,8 @@ TEST(SlabTest, MicroRelativeToSlubInTestThenSizeOrder) {
 TEST(SlabTest, FootprintSlabThenMemFree) {
   const SlabStudy s = Load<SlabStudy>("slab-results.json");
   const SlabComparison c = ComputeSlabComparison(s, SlabGroup::kFootprint);
-  EXPECT_THAT(c.labels, ElementsAre("Slab at boot", "Slab after_messaging", "MemFree at boot",
-                                    "MemFree after_messaging"));
+  EXPECT_THAT(c.labels, ElementsAre("Slab at boot", "Slab after messaging", "MemFree at boot",
+                                    "MemFree after messaging"));
   EXPECT_NEAR(c.ratios[0][0]->median, 1.2, 1e-9);
   EXPECT_NEAR(c.ratios[0][1]->median, 25000.0 / 21000, 1e-9);
   EXPECT_NEAR(c.ratios[1][2]->median, 905000.0 / 900000, 1e-9);  // SLOB MemFree at boot
