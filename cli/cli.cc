@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "buddyctl/report.h"
 
 namespace buddyctl::cli {
 
@@ -89,6 +90,7 @@ void PrintTopHelp(std::ostream& out) {
   for (const Command& c : Commands()) {
     out << "  " << c.name << std::string(width - c.name.size() + 2, ' ') << c.summary << "\n";
   }
+  out << "  report" << std::string(width - 4, ' ') << report::kSummary << "\n";
   out << kOutro;
 }
 
@@ -134,6 +136,12 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
   if (first == "--version") {
     *ctx.out << "buddyctl 0.1.0\n";
     return 0;
+  }
+
+  // `report` reads files, not the kernel, and parses its own arguments.
+  if (first == "report") {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    return report::ReportMain(rest, *ctx.out, err);
   }
 
   const Command* cmd = nullptr;
