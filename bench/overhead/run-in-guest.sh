@@ -178,6 +178,7 @@ variant_D() {
 		"$work/bt.out" >&2 || die "D: bpftrace did not count the timed pairs"
 }
 
+main() {
 # Which variants can run here, and why not otherwise.
 variants="A"
 : > "$work/skipped"
@@ -218,11 +219,17 @@ for r in $(seq "$ROUNDS"); do
 	for v in $variants; do
 		"variant_$v" "$r"
 	done
+	# The JSON after every round: a run cut short still leaves its data.
+	summarize "$r" > /dev/null
 	note "round $r/$ROUNDS done"
 done
+summarize "$ROUNDS"
+}
 
+# summarize ROUNDS_DONE: the table on stdout, the JSON to $OUT.
+summarize() {
 mkdir -p "$(dirname "$OUT")"
-python3 - "$work/raw" "$OUT" "$ROUNDS" "$ITERS0" "$ITERS3" "$BENCH_CPU" "$work/skipped" "$STAT" \
+python3 - "$work/raw" "$OUT" "$1" "$ITERS0" "$ITERS3" "$BENCH_CPU" "$work/skipped" "$STAT" \
 	"$BATCH0" "$BATCH3" "${auto_init:-unknown}" <<'PY'
 import json, os, re, statistics as st, sys
 
@@ -293,3 +300,6 @@ for v, why in res['skipped'].items():
     print(f"{v} {names[v]}: skipped ({why})")
 print(f"JSON: {out}")
 PY
+}
+
+main
