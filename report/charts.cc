@@ -809,7 +809,7 @@ Section RecordSection(const Record& r, const std::string& prefix) {
   if (rows.empty()) {
     s.notes.emplace_back(
         "No allocation latency in this recording: latency capture was off (turn it on with "
-        "`buddyctl latency-mode on`, or the equivalent config switch, before recording).");
+        "`sudo buddyctl latency-mode on` before recording).");
   } else {
     s.plots.push_back(LatencyPlot(rows, prefix));
   }
