@@ -824,8 +824,8 @@ Section ChallengeSection(const Challenge& c, const std::string& prefix) {
     auto it = c.scenario.find(key);
     if (it != c.scenario.end()) scenario.push_back(absl::StrCat(key, "=", it->second));
   }
-  int failed = 0;
-  for (const ChallengeRun& run : c.runs) failed += run.error ? 1 : 0;
+  const auto failed = static_cast<int>(std::count_if(
+      c.runs.begin(), c.runs.end(), [](const ChallengeRun& run) { return run.error.has_value(); }));
   s.summary =
       absl::StrFormat("%s: %d run(s) of %d policies%s%s%s", c.path, static_cast<int>(c.runs.size()),
                       static_cast<int>(c.policies.size()),
