@@ -5,6 +5,8 @@
 #   make demo         run the main job in a QEMU guest and print its results
 #   make check        unit tests on the host, integration tests in the guest
 #   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
+#   make challenge    the full 4 MiB experiment (6 policies x 5 repetitions)
+#   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
 #   make deps         install the Debian packages buddyctl needs (root)
 #
@@ -17,7 +19,7 @@ KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KERNEL)/root/usr/src/linux-headers-$(KERN
 JOBS   ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps userspace modules kernel check unit-check demo clean help
+.PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help
 
 all: userspace modules
 
@@ -46,13 +48,19 @@ modules-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 unit-check: userspace
-	ctest --test-dir $(BUILD) --output-on-failure -L unit
+	ctest --test-dir $(BUILD) --output-on-failure -LE integration
 
 check: all
 	ctest --test-dir $(BUILD) --output-on-failure
 
 demo: all
 	scripts/demo
+
+challenge: all
+	bench/challenge/run
+
+bench-overhead: all
+	bench/overhead/run
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
