@@ -88,7 +88,17 @@ PY
 }
 
 bctl policy off;        trial off kernel
+# always-max runs with the function tracer on the very function the tuner
+# hooks: another ftrace user must not break either side.
+TR=/sys/kernel/tracing
+echo __alloc_pages_direct_compact > $TR/set_ftrace_filter || fail "cannot filter the function tracer"
+echo function > $TR/current_tracer
 bctl policy always-max; trial always-max max
+grep -q __alloc_pages_direct_compact $TR/trace ||
+	fail "the function tracer saw no __alloc_pages_direct_compact beside the tuner"
+echo nop > $TR/current_tracer
+echo > $TR/set_ftrace_filter
+note "the function tracer and the tuner shared __alloc_pages_direct_compact"
 bctl policy adaptive; bctl set-threshold 0;   trial adaptive-0 max
 bctl policy adaptive; bctl set-threshold 100; trial adaptive-100 kernel
 
