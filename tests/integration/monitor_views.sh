@@ -61,10 +61,10 @@ assert n >= 300, ('order 3 timed only', n)
 assert o3['fast']['p50_ns'] > 0 and o3['fast']['max_ns'] >= o3['fast']['p50_ns'], o3['fast']
 print('order 3: %d timed, fast p50 %d ns, max %d ns' % (n, o3['fast']['p50_ns'], o3['fast']['max_ns']))
 " || fail "latency capture did not time the order-3 allocations"
+latency_probe() { grep -E ' __alloc_pages\+0x0' /sys/kernel/debug/kprobes/list; }
+latency_probe >/dev/null || fail "no kretprobe on __alloc_pages while latency capture is on"
 bctl latency-mode off || fail "latency-mode off failed"
-grep -q __alloc_pages /sys/kernel/debug/kprobes/list &&
-	grep __alloc_pages /sys/kernel/debug/kprobes/list | grep -qv "slowpath\|direct_compact" &&
-	fail "the latency kretprobe stayed after latency-mode off"
+latency_probe && fail "the latency kretprobe stayed after latency-mode off"
 
 # Events: fragment memory, then order-10 requests that may not compact
 # (gfp light) fail, and each failure is multicast.
