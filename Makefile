@@ -5,7 +5,7 @@
 #   make demo         run the main job in a QEMU guest and print its results
 #   make check        unit tests on the host, integration tests in the guest
 #   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
-#   make challenge    the full 4 MiB experiment (6 policies x 5 repetitions)
+#   make challenge    the full 4 MiB experiment (7 policies x 5 repetitions)
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
 #   make deps         install the Debian packages buddyctl needs (root)

@@ -94,7 +94,7 @@ void AddTunerCommands(std::vector<Command>& t) {
   t.push_back({"policy",
                PolicyCmd,
                "show the tuner's configuration, or switch its policy (root)",
-               "buddyctl policy [off|observe|adaptive|always-max] [--json]",
+               "buddyctl policy [off|observe|adaptive|always-max|evacuate] [--json]",
                R"(The tuner decides the priority of every direct compaction of order >=
 min_order, from the fragmentation of the requested order:
   off          the kernel's own priority, untouched
@@ -102,6 +102,11 @@ min_order, from the fragmentation of the requested order:
   adaptive     fragmentation > threshold: compact at full priority now;
                otherwise keep the kernel's priority (defer)
   always-max   every eligible compaction at full priority (upper bound)
+  evacuate     fragmentation > threshold: instead of compacting, empty the
+               cheapest block of the requested order that holds only free
+               and movable pages (alloc_contig_range moves its pages to any
+               free page) and hand it to the request; if that fails, the
+               kernel compacts at its own priority
 Without an argument, prints the whole configuration. Switching needs root.
 
 examples:

@@ -154,6 +154,12 @@ void PrintTunerStats(std::ostream& out, const TunerStats& t) {
       "background: %u checks, %u triggers, %u rate-limited, %u blocks gained, last fragmentation "
       "%u%%\n",
       b.checks, b.triggers, b.ratelimited, b.blocks_gained, b.last_frag_pct);
+  const EvacuatorStats& e = t.evacuator;
+  out << absl::StrFormat(
+      "evacuator: %u requests, %u blocks emptied of %u tried (%u pages moved, %u refused), "
+      "%u without candidate, %u low memory, %u busy, %u scans, %.1f ms\n",
+      e.requests, e.blocks, e.attempts, e.pages_moved, e.failures, e.no_candidate, e.low_memory,
+      e.busy, e.scans, static_cast<double>(e.time_ns) / 1e6);
 }
 
 }  // namespace buddyctl::cli

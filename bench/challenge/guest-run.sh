@@ -9,6 +9,8 @@
 #   adaptive-50    adaptive policy, threshold 50
 #   adaptive-80    adaptive policy, threshold 80
 #   always-max     every direct compaction at MIN_COMPACT_PRIORITY
+#   evacuate-80    evacuate policy, threshold 80: empty the cheapest
+#                  emptiable block for the request instead of compacting
 #
 # The scenario (identical for every policy, same seed):
 #   1. fill a tmpfs with 256 KiB files until MemAvailable is LEAVE_PCT% of
@@ -35,6 +37,7 @@ case "$policy" in
 stock|proactive|compact-memory) $b policy off ;;
 adaptive-*) $b policy adaptive; $b set-threshold "${policy#adaptive-}" ;;
 always-max) $b policy always-max ;;
+evacuate-*) $b policy evacuate; $b set-threshold "${policy#evacuate-}" ;;
 *) echo "unknown policy $policy" >&2; exit 2 ;;
 esac
 [ "$policy" = proactive ] && sysctl -q vm.compaction_proactiveness=100
@@ -58,6 +61,7 @@ fi
 
 $b frag --json > "$tmp/frag_before.json"
 cat /proc/vmstat > "$tmp/vmstat_before"
+cat /proc/meminfo > "$tmp/meminfo_before"
 $b reset
 attempts=$(python3 - "$tmp/frag_before.json" <<'PY'
 import json, sys

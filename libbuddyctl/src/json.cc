@@ -134,8 +134,21 @@ void to_json(json& j, const BackgroundStats& b) {
            {"last_frag_pct", b.last_frag_pct}};
 }
 
+void to_json(json& j, const EvacuatorStats& e) {
+  j = json{{"requests", e.requests},
+           {"scans", e.scans},
+           {"attempts", e.attempts},
+           {"blocks", e.blocks},
+           {"failures", e.failures},
+           {"pages_moved", e.pages_moved},
+           {"no_candidate", e.no_candidate},
+           {"low_memory", e.low_memory},
+           {"busy", e.busy},
+           {"time_ns", e.time_ns}};
+}
+
 void to_json(json& j, const TunerStats& s) {
-  j = json{{"orders", s.orders}, {"background", s.background}};
+  j = json{{"orders", s.orders}, {"background", s.background}, {"evacuator", s.evacuator}};
 }
 
 void to_json(json& j, const Event& e) {

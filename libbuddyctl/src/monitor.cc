@@ -294,6 +294,20 @@ absl::StatusOr<TunerStats> Monitor::GetTunerStats() {
   s.background.ratelimited = bg.U64(BUDDY_MON_BA_RATELIMITED);
   s.background.blocks_gained = bg.U64(BUDDY_MON_BA_BLOCKS_GAINED);
   s.background.last_frag_pct = bg.U32(BUDDY_MON_BA_LAST_FRAG_PCT);
+  // Absent from modules older than the evacuate policy: all zero then.
+  if (t.Has(BUDDY_MON_A_EVACUATOR)) {
+    AttrTable ev = t.Nested(BUDDY_MON_A_EVACUATOR, BUDDY_MON_VA_MAX);
+    s.evacuator.requests = ev.U64(BUDDY_MON_VA_REQUESTS);
+    s.evacuator.scans = ev.U64(BUDDY_MON_VA_SCANS);
+    s.evacuator.attempts = ev.U64(BUDDY_MON_VA_ATTEMPTS);
+    s.evacuator.blocks = ev.U64(BUDDY_MON_VA_BLOCKS);
+    s.evacuator.failures = ev.U64(BUDDY_MON_VA_FAILURES);
+    s.evacuator.pages_moved = ev.U64(BUDDY_MON_VA_PAGES_MOVED);
+    s.evacuator.no_candidate = ev.U64(BUDDY_MON_VA_NO_CANDIDATE);
+    s.evacuator.low_memory = ev.U64(BUDDY_MON_VA_LOW_MEMORY);
+    s.evacuator.busy = ev.U64(BUDDY_MON_VA_BUSY);
+    s.evacuator.time_ns = ev.U64(BUDDY_MON_VA_TIME_NS);
+  }
   BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }

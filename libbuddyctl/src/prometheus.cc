@@ -255,7 +255,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
       .Add({}, config.threshold);
   {
     Family f(&out, "buddy_tuner_policy", "gauge", "1 for the active tuner policy.");
-    for (Policy p : {Policy::kOff, Policy::kObserve, Policy::kAdaptive, Policy::kAlwaysMax}) {
+    for (Policy p : kAllPolicies) {
       f.Add({{"policy", absl::StrCat(PolicyName(p))}}, config.policy == p ? 1 : 0);
     }
   }

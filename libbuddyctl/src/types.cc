@@ -16,6 +16,8 @@ static_assert(kNrCompactResults == BUDDY_NR_COMPACT_RESULTS);
 static_assert(kNrMigratetypes == BUDDY_NR_MIGRATETYPES);
 static_assert(kCompactResultSuccess == BUDDY_COMPACT_SUCCESS);
 static_assert(static_cast<int>(Policy::kAlwaysMax) == BUDDY_POLICY_ALWAYS_MAX);
+static_assert(static_cast<int>(Policy::kEvacuate) == BUDDY_POLICY_EVACUATE);
+static_assert(std::size(kAllPolicies) == BUDDY_NR_POLICIES);
 static_assert(static_cast<int>(HotGfp::kLight) == BUDDY_HOT_GFP_LIGHT);
 static_assert(static_cast<int>(HotState::kDone) == BUDDY_HOT_DONE);
 static_assert(static_cast<int>(EventType::kBackground) == BUDDY_EV_BACKGROUND);
@@ -55,17 +57,19 @@ absl::string_view PolicyName(Policy p) {
       return "adaptive";
     case Policy::kAlwaysMax:
       return "always-max";
+    case Policy::kEvacuate:
+      return "evacuate";
   }
   return "unknown";
 }
 
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
-  for (Policy p : {Policy::kOff, Policy::kObserve, Policy::kAdaptive, Policy::kAlwaysMax}) {
+  for (Policy p : kAllPolicies) {
     if (name == PolicyName(p)) return p;
   }
   if (name == "always_max") return Policy::kAlwaysMax;
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown policy '", name, "': expected one of off, observe, adaptive, always-max"));
+      "unknown policy '", name, "': expected one of off, observe, adaptive, always-max, evacuate"));
 }
 
 absl::Status ValidateOrder(int64_t order, absl::string_view what) {
@@ -179,7 +183,7 @@ absl::Status ConfigUpdate::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid background interval ", *bg_interval_ms, " ms: must be 100..60000"));
   }
-  if (policy && static_cast<uint32_t>(*policy) > static_cast<uint32_t>(Policy::kAlwaysMax)) {
+  if (policy && static_cast<uint32_t>(*policy) >= std::size(kAllPolicies)) {
     return absl::InvalidArgumentError("invalid policy");
   }
   return absl::OkStatus();

@@ -41,6 +41,9 @@
 	"__alloc_pages_slowpath.part.0",			\
 }
 
+/* Redirected by the evacuate policy (monitor/evacuate.c). */
+#define BM_SYM_TRY_TO_COMPACT "try_to_compact_pages"
+
 /* Woken by the background trigger; not exported, looked up once. */
 #define BM_SYM_WAKEUP_KCOMPACTD "wakeup_kcompactd"
 

@@ -8,6 +8,7 @@
 
 #include "monitor/background.h"
 #include "monitor/config.h"
+#include "monitor/evacuate.h"
 #include "monitor/events.h"
 #include "monitor/latency.h"
 #include "monitor/stats.h"
@@ -57,6 +58,12 @@ static int __bm_config_set(const struct bm_config *cfg)
 	int ret;
 
 	lockdep_assert_held(&bm_config_mutex);
+	/* First: the one step that can fail and that nothing else undoes. */
+	if (cfg->policy == BUDDY_POLICY_EVACUATE) {
+		ret = bm_evac_enable();
+		if (ret)
+			return ret;
+	}
 	ret = bm_lat_set(cfg->latency);
 	if (ret)
 		return ret;

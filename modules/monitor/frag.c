@@ -136,11 +136,15 @@ static unsigned int bm_score_node(pg_data_t *pgdat)
  * slab and other kernel pages, hugetlb pages (free or not: compaction does
  * not dissolve them). Racy by nature, read without locks like the kernel's
  * own compaction scanners; an upper bound (a movable page can still be
- * pinned by GUP).
+ * pinned by GUP). *used counts the pages that emptying the block would
+ * have to migrate (what the evacuate policy pays for it).
  */
-static bool bm_block_recoverable(struct zone *zone, unsigned long start)
+static bool bm_block_recoverable(struct zone *zone, unsigned long start,
+				 unsigned int block_order, unsigned long *used)
 {
-	unsigned long pfn = start, end = start + (1UL << BM_FEAS_ORDER);
+	unsigned long pfn = start, end = start + (1UL << block_order);
+
+	*used = 0;
 
 	while (pfn < end) {
 		struct page *page = pfn_to_online_page(pfn), *head;
@@ -165,11 +169,17 @@ static bool bm_block_recoverable(struct zone *zone, unsigned long start)
 			if (!PageLRU(head) && !bm_page_movable_ops(head))
 				return false;
 			next = page_to_pfn(head) + compound_nr(head);
-			pfn = next > pfn ? next : pfn + 1;
+			next = next > pfn ? next : pfn + 1;
+			*used += min(next, end) - pfn;
+			pfn = next;
 			continue;
 		}
-		if (!page_count(page) || PageLRU(page) ||
-		    bm_page_movable_ops(page)) {
+		if (!page_count(page)) {
+			pfn++;
+			continue;
+		}
+		if (PageLRU(page) || bm_page_movable_ops(page)) {
+			(*used)++;
 			pfn++;
 			continue;
 		}
@@ -183,15 +193,56 @@ static void bm_frag_feasibility(struct zone *zone, struct bm_zone_frag *f)
 	unsigned long nr = 1UL << BM_FEAS_ORDER;
 	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
 	unsigned long end = zone_end_pfn(zone);
+	unsigned long used;
 
 	f->blocks_total = 0;
 	f->blocks_recoverable = 0;
 	for (; pfn + nr <= end; pfn += nr) {
 		f->blocks_total++;
-		if (bm_block_recoverable(zone, pfn))
+		if (bm_block_recoverable(zone, pfn, BM_FEAS_ORDER, &used))
 			f->blocks_recoverable++;
 		cond_resched();
 	}
+}
+
+/* Is the aligned block at @pfn one free buddy block of @order or more? */
+static bool bm_block_is_free(unsigned long pfn, unsigned int order)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	return page && PageBuddy(page) &&
+	       bm_buddy_order_unsafe(page) >= order;
+}
+
+unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
+				     bool (*skip)(unsigned long pfn),
+				     struct bm_block_cost *out,
+				     unsigned int max)
+{
+	unsigned long nr = 1UL << order;
+	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
+	unsigned long end = zone_end_pfn(zone);
+	unsigned long used;
+	unsigned int n = 0, i;
+
+	for (; pfn + nr <= end; pfn += nr) {
+		if (bm_block_is_free(pfn, order) || (skip && skip(pfn)) ||
+		    !bm_block_recoverable(zone, pfn, order, &used))
+			goto next;
+		/* Keep out[] sorted by cost, at most max entries. */
+		if (n == max && used >= out[n - 1].used)
+			goto next;
+		i = n < max ? n++ : n - 1;
+		while (i > 0 && out[i - 1].used > used) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i].pfn = pfn;
+		out[i].used = used;
+next:
+		cond_resched();
+	}
+	return n;
 }
 
 /*

@@ -47,6 +47,24 @@ unsigned int bm_frag_permille_all(unsigned int order);
 unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order);
 unsigned int bm_frag_permille_gfp(gfp_t gfp, unsigned int order);
 
+/* An emptiable block and how many of its pages are in use. */
+struct bm_block_cost {
+	unsigned long pfn;
+	unsigned long used;
+};
+
+/*
+ * The @max cheapest blocks of @zone that compaction could empty: aligned
+ * blocks of 1 << @order pages holding only free and movable pages, not
+ * already one free block, not rejected by @skip; sorted by pages in use,
+ * fewest first. Walks the zone's memmap (racy reads, like the kernel's
+ * scanners); sleeps. Returns how many were found.
+ */
+unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
+				     bool (*skip)(unsigned long pfn),
+				     struct bm_block_cost *out,
+				     unsigned int max);
+
 /* Free blocks of exactly @order in a node (sum of nr_free). */
 u64 bm_frag_node_free_blocks(pg_data_t *pgdat, unsigned int order);
 

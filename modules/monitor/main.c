@@ -19,6 +19,7 @@
 
 #include "monitor/background.h"
 #include "monitor/config.h"
+#include "monitor/evacuate.h"
 #include "monitor/events.h"
 #include "monitor/latency.h"
 #include "monitor/netlink.h"
@@ -28,7 +29,7 @@
 
 static char *policy = "off";
 module_param(policy, charp, 0444);
-MODULE_PARM_DESC(policy, "tuner policy at load: off, observe, adaptive, always-max (default off)");
+MODULE_PARM_DESC(policy, "tuner policy at load: off, observe, adaptive, always-max, evacuate (default off)");
 
 static uint threshold = 80;
 module_param(threshold, uint, 0444);
@@ -63,6 +64,7 @@ static const char * const bm_policy_names[BUDDY_NR_POLICIES] = {
 	[BUDDY_POLICY_OBSERVE] = "observe",
 	[BUDDY_POLICY_ADAPTIVE] = "adaptive",
 	[BUDDY_POLICY_ALWAYS_MAX] = "always-max",
+	[BUDDY_POLICY_EVACUATE] = "evacuate",
 };
 
 static int bm_params_to_config(struct bm_config *cfg)
@@ -72,7 +74,7 @@ static int bm_params_to_config(struct bm_config *cfg)
 
 	p = match_string(bm_policy_names, ARRAY_SIZE(bm_policy_names), policy);
 	if (p < 0) {
-		pr_err("invalid module parameter policy=%s: use off, observe, adaptive or always-max\n",
+		pr_err("invalid module parameter policy=%s: use off, observe, adaptive, always-max or evacuate\n",
 		       policy);
 		return -EINVAL;
 	}
@@ -137,6 +139,7 @@ err_procfs:
 err_config:
 	bm_bg_configure(false, cfg.bg_order, cfg.bg_interval_ms);
 	bm_lat_set(false);
+	bm_evac_exit();
 	bm_probes_exit();
 err_bg:
 	bm_bg_exit();
@@ -161,6 +164,7 @@ static void __exit bm_exit(void)
 	bm_procfs_exit();
 	bm_bg_exit();
 	bm_lat_exit();
+	bm_evac_exit();
 	bm_probes_exit();
 	bm_events_exit();
 	bm_stats_exit();

@@ -27,6 +27,7 @@
 #include "compat/mm.h"
 #include "monitor/background.h"
 #include "monitor/config.h"
+#include "monitor/evacuate.h"
 #include "monitor/events.h"
 #include "monitor/frag.h"
 #include "monitor/latency.h"
@@ -534,6 +535,32 @@ static int bm_put_background(struct sk_buff *skb)
 	return 0;
 }
 
+static int bm_put_evacuator(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_EVACUATOR);
+	const int pad = BUDDY_MON_VA_PAD;
+	struct bm_evac_counts c;
+
+	if (!nest)
+		return -EMSGSIZE;
+	bm_evac_read(&c);
+	if (bm_put_u64(skb, BUDDY_MON_VA_REQUESTS, c.requests, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_SCANS, c.scans, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_ATTEMPTS, c.attempts, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_BLOCKS, c.blocks, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_FAILURES, c.failures, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_PAGES_MOVED, c.pages_moved, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_NO_CANDIDATE, c.no_candidate, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_LOW_MEMORY, c.low_memory, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_BUSY, c.busy, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_VA_TIME_NS, c.time_ns, pad)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
 {
 	struct nlattr *orders;
@@ -559,7 +586,7 @@ static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
 		if (bm_put_tuner_order(skb, t, o))
 			goto out;
 	nla_nest_end(skb, orders);
-	if (bm_put_background(skb))
+	if (bm_put_background(skb) || bm_put_evacuator(skb))
 		goto out;
 	err = 0;
 out:

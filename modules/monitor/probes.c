@@ -397,6 +397,7 @@ struct bm_dc_ri {
 	u8 raised;
 	u16 frag_permille;
 	u8 decided;
+	u8 evacuate;		/* read by evacuate.c's try_to_compact_pages hook */
 };
 
 static void bm_dc_event(const struct bm_dc_ri *d, u32 type, u32 result)
@@ -443,6 +444,7 @@ static int bm_dc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->raised = dec.rewrite;
 	d->decided = dec.decided;
 	d->frag_permille = dec.frag_permille;
+	d->evacuate = dec.evacuate;
 	bm_tuner_account_decision(order, &dec);
 
 	/*
@@ -504,6 +506,26 @@ static int bm_dc_register(void)
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+/*
+ * Called from evacuate.c's ftrace hook at the entry of try_to_compact_pages(),
+ * which __alloc_pages_direct_compact() calls once per direct compaction:
+ * the innermost direct-compaction instance of this task is the caller's,
+ * and its decision is taken once, so a second call does not evacuate.
+ */
+bool bm_probes_take_evacuation(void)
+{
+	struct kretprobe_instance *ri = bm_kretprobe_innermost(&bm_dc_rp);
+	struct bm_dc_ri *d;
+
+	if (!ri)
+		return false;
+	d = (struct bm_dc_ri *)ri->data;
+	if (!d->evacuate)
+		return false;
+	d->evacuate = 0;
+	return true;
 }
 
 u64 bm_probes_slowpath_missed(void)

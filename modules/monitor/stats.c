@@ -24,6 +24,7 @@
 #include "monitor/events.h"
 #include "monitor/latency.h"
 #include "monitor/background.h"
+#include "monitor/evacuate.h"
 #include "monitor/probes.h"
 #include "monitor/stats.h"
 
@@ -124,6 +125,7 @@ int bm_stats_reset(void)
 	bm_stats_sum_raw(bm_base);
 	bm_lat_reset();
 	bm_bg_reset();
+	bm_evac_reset();
 	bm_reset_time_ns = ktime_get_ns();
 	mutex_unlock(&bm_stats_mutex);
 	return 0;

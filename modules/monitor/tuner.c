@@ -18,6 +18,8 @@
  *   observe     decide as adaptive would, count it, change nothing
  *   adaptive    raise iff the fragmentation rule below says so
  *   always-max  raise every eligible compaction
+ *   evacuate    keep the kernel's priority; when the rule below says so,
+ *               have evacuate.c empty the cheapest emptiable block
  *
  * The rule: raise iff threshold == 0 or frag_permille > threshold * 10.
  * frag is the unusable free space index of the request's order (the share
@@ -76,6 +78,7 @@ void bm_tuner_decide(gfp_t gfp, unsigned int order, int prio,
 	dec->decided = false;
 	dec->raise = false;
 	dec->rewrite = false;
+	dec->evacuate = false;
 	dec->frag_permille = 0;
 	if (cfg.policy == BUDDY_POLICY_OFF || order < cfg.min_order)
 		return;
@@ -96,6 +99,10 @@ void bm_tuner_decide(gfp_t gfp, unsigned int order, int prio,
 	case BUDDY_POLICY_OBSERVE:
 		dec->raise = bm_tuner_over(frag, cfg.threshold);
 		break;
+	case BUDDY_POLICY_EVACUATE:
+		/* The kernel's priority runs; a block is emptied beside it. */
+		dec->evacuate = bm_tuner_over(frag, cfg.threshold);
+		break;
 	default:
 		dec->decided = false;
 		break;
@@ -108,6 +115,8 @@ void bm_tuner_account_decision(unsigned int order,
 	if (!dec->decided)
 		return;
 	this_cpu_inc(bm_misc_pcpu->decisions[order]);
+	if (dec->evacuate)
+		return;		/* counted by the worker as a kick */
 	if (dec->rewrite)
 		this_cpu_inc(bm_misc_pcpu->raises[order]);
 	else if (dec->raise)

@@ -27,6 +27,7 @@ struct bm_tuner_decision {
 	bool decided;		/* eligible and policy != off */
 	bool raise;		/* the policy's answer: run at SYNC_FULL */
 	bool rewrite;		/* actually change the priority argument */
+	bool evacuate;		/* start the evacuate worker (evacuate.c) */
 	u16 frag_permille;	/* measured fragmentation, or 0 if not measured */
 };
 

@@ -68,7 +68,8 @@
  * BUDDY_MON_CMD_GET_TUNER_STATS (doit)
  *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_TUNER_ORDER nests
  *            (enum buddy_mon_tuner_attr), BUDDY_MON_A_BACKGROUND nest
- *            (enum buddy_mon_background_attr)
+ *            (enum buddy_mon_background_attr), BUDDY_MON_A_EVACUATOR nest
+ *            (enum buddy_mon_evacuator_attr)
  *
  * BUDDY_MON_CMD_EVENT: sent to multicast group BUDDY_MON_MCGRP_EVENTS,
  *   attributes enum buddy_mon_event_attr. Rate-limited in the kernel;
@@ -124,6 +125,7 @@ enum buddy_tuner_policy {
 	BUDDY_POLICY_OBSERVE,
 	BUDDY_POLICY_ADAPTIVE,
 	BUDDY_POLICY_ALWAYS_MAX,
+	BUDDY_POLICY_EVACUATE,		/* kernel priority + targeted evacuation */
 	BUDDY_NR_POLICIES
 };
 
@@ -162,6 +164,7 @@ enum buddy_mon_attr {
 	BUDDY_MON_A_CONFIG,		/* nest, enum buddy_mon_config_attr */
 	BUDDY_MON_A_BACKGROUND,		/* nest, enum buddy_mon_background_attr */
 	BUDDY_MON_A_PAD,
+	BUDDY_MON_A_EVACUATOR,		/* nest, enum buddy_mon_evacuator_attr */
 	__BUDDY_MON_A_LAST
 };
 #define BUDDY_MON_A_MAX (__BUDDY_MON_A_LAST - 1)
@@ -310,6 +313,24 @@ enum buddy_mon_background_attr {
 	__BUDDY_MON_BA_LAST
 };
 #define BUDDY_MON_BA_MAX (__BUDDY_MON_BA_LAST - 1)
+
+/* The evacuate policy (see modules/monitor/evacuate.c). */
+enum buddy_mon_evacuator_attr {
+	BUDDY_MON_VA_UNSPEC,
+	BUDDY_MON_VA_REQUESTS,		/* u64 direct compactions handed to the evacuator */
+	BUDDY_MON_VA_SCANS,		/* u64 memmap scans for candidate blocks */
+	BUDDY_MON_VA_ATTEMPTS,		/* u64 blocks it tried to empty */
+	BUDDY_MON_VA_BLOCKS,		/* u64 blocks emptied and freed whole */
+	BUDDY_MON_VA_FAILURES,		/* u64 attempts alloc_contig_range refused */
+	BUDDY_MON_VA_PAGES_MOVED,	/* u64 in-use pages in the emptied blocks */
+	BUDDY_MON_VA_NO_CANDIDATE,	/* u64 requests that found no emptiable block */
+	BUDDY_MON_VA_LOW_MEMORY,	/* u64 requests refused by the free-memory guard */
+	BUDDY_MON_VA_BUSY,		/* u64 requests left to compaction: evacuator busy */
+	BUDDY_MON_VA_TIME_NS,		/* u64 time spent scanning and emptying blocks */
+	BUDDY_MON_VA_PAD,
+	__BUDDY_MON_VA_LAST
+};
+#define BUDDY_MON_VA_MAX (__BUDDY_MON_VA_LAST - 1)
 
 enum buddy_mon_event_type {
 	BUDDY_EV_ALLOC_FAIL,		/* an allocation failed */

@@ -26,6 +26,7 @@ void to_json(nlohmann::json& j, const Config& c);
 void to_json(nlohmann::json& j, const MonitorInfo& i);
 void to_json(nlohmann::json& j, const TunerOrderStats& s);
 void to_json(nlohmann::json& j, const BackgroundStats& b);
+void to_json(nlohmann::json& j, const EvacuatorStats& e);
 void to_json(nlohmann::json& j, const TunerStats& s);
 void to_json(nlohmann::json& j, const Event& e);
 void to_json(nlohmann::json& j, const HotRunParams& p);

@@ -30,8 +30,11 @@ absl::string_view PrioName(int prio);             // "sync_full", "sync_light", 
 absl::string_view CompactResultName(int result);  // "not_suitable_zone", ..., "success"
 absl::string_view MigratetypeName(int mt);        // "unmovable", "movable", ...
 
-enum class Policy : uint32_t { kOff = 0, kObserve = 1, kAdaptive = 2, kAlwaysMax = 3 };
-absl::string_view PolicyName(Policy p);  // "off", "observe", "adaptive", "always-max"
+enum class Policy : uint32_t { kOff = 0, kObserve = 1, kAdaptive = 2, kAlwaysMax = 3, kEvacuate = 4 };
+inline constexpr Policy kAllPolicies[] = {Policy::kOff, Policy::kObserve, Policy::kAdaptive,
+                                          Policy::kAlwaysMax, Policy::kEvacuate};
+// "off", "observe", "adaptive", "always-max", "evacuate"
+absl::string_view PolicyName(Policy p);
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name);
 
 // Checks an order argument (0..10); `what` names it in the error.
@@ -196,9 +199,24 @@ struct BackgroundStats {
   uint32_t last_frag_pct = 0;
 };
 
+// The evacuate policy (modules/monitor/evacuate.c).
+struct EvacuatorStats {
+  uint64_t requests = 0;      // direct compactions handed to the evacuator
+  uint64_t scans = 0;         // memmap scans for candidate blocks
+  uint64_t attempts = 0;      // blocks it tried to empty
+  uint64_t blocks = 0;        // blocks emptied and freed whole
+  uint64_t failures = 0;      // attempts alloc_contig_range refused
+  uint64_t pages_moved = 0;   // in-use pages in the emptied blocks
+  uint64_t no_candidate = 0;  // requests that found no emptiable block
+  uint64_t low_memory = 0;    // requests refused by the free-memory guard
+  uint64_t busy = 0;          // requests left to compaction: evacuator busy
+  uint64_t time_ns = 0;       // time spent scanning and emptying blocks
+};
+
 struct TunerStats {
   std::vector<TunerOrderStats> orders;
   BackgroundStats background;
+  EvacuatorStats evacuator;
 };
 
 enum class EventType : uint32_t { kAllocFail = 0, kCompact = 1, kTuner = 2, kBackground = 3 };

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The evacuate policy: for a large request, empty the cheapest block that
+ * can be emptied, instead of hoping that direct compaction lands on one.
+ *
+ * Why. Direct compaction runs a migrate scanner up from the bottom of the
+ * zone and a free scanner down from the top and stops where they meet.
+ * Pages move from the low part into free pages of the high part, so only
+ * blocks below the meeting point can end up free, and the migrate scanner
+ * also empties blocks that can never become free (a block holding one
+ * pinned page). On a heap where unmovable pages are scattered through many
+ * blocks, that leaves much of the physical limit (monitor/frag.c) out of
+ * reach at any priority: the challenge measured 57-72 % of it for every
+ * priority policy. alloc_contig_range(), the kernel's own primitive for CMA
+ * and gigantic pages, empties one chosen range instead: it isolates the
+ * range and migrates each page in it to wherever the allocator finds a
+ * free page, including the holes around pinned pages. Choosing the block
+ * with the fewest pages in use makes each block as cheap as it can be.
+ *
+ * Where. It has to run in the allocating task, synchronously: a worker
+ * racing the request loses (an asynchronous version was measured: the
+ * request's compaction was deferred and failed long before the worker had
+ * emptied a block). Every probe context the monitor has is atomic, so this
+ * is the one place it redirects a function: an ftrace_ops with IPMODIFY on
+ * try_to_compact_pages(), which __alloc_pages_direct_compact() calls once
+ * per direct compaction with PF_MEMALLOC set and then takes a page from
+ * the free lists unless the result is COMPACT_SKIPPED. The tuner decides
+ * at the entry of __alloc_pages_direct_compact() (probes.c, the same rule
+ * as adaptive: fragmentation of the order over the threshold); the hook
+ * asks probes.c for that decision, so decision and action pair exactly.
+ * When it empties a block, the wrapper returns COMPACT_SUCCESS and the
+ * caller finds the block on the free list; in every other case (no
+ * candidate, memory guard, another evacuation in progress, the block was
+ * refused) the wrapper calls the real try_to_compact_pages() and the
+ * kernel compacts as it would have. The real call enters the same ftrace
+ * site; the hook recognises it by its return address inside this module
+ * and lets it through. The compaction tracepoint only fires for real
+ * compactions, so the monitor's compaction counts stay the kernel's.
+ *
+ * Handing the block back whole. alloc_contig_range() leaves 1 << order
+ * order-0 pages with a reference each; free_contig_range() would free them
+ * one by one onto per-CPU lists, where they do not merge. Instead the tail
+ * references are frozen (1 -> 0, failing if anyone else holds a reference,
+ * e.g. a speculative page-cache lookup) and the head is freed with its
+ * order, the state of a non-compound high-order allocation, so
+ * __free_pages() puts one buddy block of that order on the free list.
+ * Direct compaction's free scanner does not take free blocks of pageblock
+ * order or more, so a concurrent compaction cannot eat it before the
+ * caller's freelist attempt.
+ *
+ * Guard. A block is only emptied while the zone's free pages stay above
+ * its high watermark plus the block after the migration targets are
+ * taken: the request runs with PF_MEMALLOC, so the targets could otherwise
+ * dip into the reserves.
+ *
+ * Cost. Candidates come from one walk of the zone's memmap (like the
+ * monitor's feasibility figures) that keeps the BM_EVAC_BATCH cheapest
+ * blocks; later requests use them while they are younger than
+ * BM_EVAC_CACHE_MS (alloc_contig_range() rechecks each block anyway).
+ *
+ * Unload. unregister_ftrace_function() waits for callbacks; a redirected
+ * call is counted in bm_evac_inflight by the callback itself, before the
+ * redirect, so exit waits for those to return and then for an RCU-tasks
+ * grace period, after which no task can still be on the last instructions
+ * of the wrapper.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/ftrace.h>
+#include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+/* After mmzone.h: compaction.h uses pg_data_t without including it. */
+#include <linux/compaction.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/page_ref.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/topology.h>
+
+#include "compat/kprobes.h"
+#include "compat/mm.h"
+#include "compat/symbols.h"
+#include "monitor/evacuate.h"
+#include "monitor/frag.h"
+#include "monitor/probes.h"
+
+#define BM_EVAC_BATCH		8
+#define BM_EVAC_CACHE_MS	1000
+#define BM_EVAC_RECENT		16	/* refused blocks remembered */
+#define BM_EVAC_RETRY_MS	5000	/* before a refused block is tried again */
+
+struct alloc_context;		/* mm/internal.h; only passed through */
+
+typedef enum compact_result (*bm_ttcp_fn)(gfp_t gfp, unsigned int order,
+					  unsigned int alloc_flags,
+					  const struct alloc_context *ac,
+					  enum compact_priority prio,
+					  struct page **capture);
+static bm_ttcp_fn bm_real_ttcp;
+
+static DEFINE_MUTEX(bm_evac_hook_mutex);	/* registration */
+static bool bm_evac_hooked;
+static atomic_t bm_evac_inflight = ATOMIC_INIT(0);
+
+static DEFINE_MUTEX(bm_evac_mutex);	/* one evacuation at a time; below */
+static struct bm_block_cost bm_evac_cand[BM_EVAC_BATCH];
+static unsigned int bm_evac_ncand, bm_evac_next;
+static struct zone *bm_evac_cand_zone;
+static unsigned int bm_evac_cand_order;
+static unsigned long bm_evac_cand_time;	/* jiffies of the scan */
+static struct {
+	unsigned long pfn;
+	unsigned long when;	/* jiffies; 0 = empty slot */
+} bm_evac_recent[BM_EVAC_RECENT];
+static unsigned int bm_evac_recent_next;
+
+static DEFINE_SPINLOCK(bm_evac_lock);	/* the counters */
+static struct bm_evac_counts bm_evac_cnt;
+
+static bool bm_evac_recently_refused(unsigned long pfn)
+{
+	unsigned long gap = msecs_to_jiffies(BM_EVAC_RETRY_MS);
+	unsigned int i;
+
+	for (i = 0; i < BM_EVAC_RECENT; i++)
+		if (bm_evac_recent[i].when && bm_evac_recent[i].pfn == pfn &&
+		    time_before(jiffies, bm_evac_recent[i].when + gap))
+			return true;
+	return false;
+}
+
+static void bm_evac_remember_refusal(unsigned long pfn)
+{
+	bm_evac_recent[bm_evac_recent_next].pfn = pfn;
+	bm_evac_recent[bm_evac_recent_next].when = jiffies ?: 1;
+	bm_evac_recent_next = (bm_evac_recent_next + 1) % BM_EVAC_RECENT;
+}
+
+/*
+ * Empty [pfn, pfn + 2^order) and free it as one block. Returns 0, the
+ * error of alloc_contig_range(), or -EBUSY if a page of the emptied range
+ * was referenced by someone else (then it is freed page by page).
+ */
+static int bm_evac_block(unsigned long pfn, unsigned int order)
+{
+	unsigned long nr = 1UL << order, i;
+	struct page *page;
+	int ret;
+
+	ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (ret)
+		return ret;
+	page = pfn_to_page(pfn);
+	for (i = 1; i < nr; i++)
+		if (!page_ref_freeze(page + i, 1))
+			break;
+	if (i < nr) {
+		while (--i > 0)
+			page_ref_unfreeze(page + i, 1);
+		free_contig_range(pfn, nr);
+		return -EBUSY;
+	}
+	__free_pages(page, order);
+	return 0;
+}
+
+/* Refill the candidates from the highest allowed zone that has any. */
+static void bm_evac_scan(gfp_t gfp, unsigned int order,
+			 struct bm_evac_counts *d)
+{
+	pg_data_t *pgdat = NODE_DATA(numa_node_id());
+	int z;
+
+	d->scans++;
+	bm_evac_ncand = 0;
+	bm_evac_next = 0;
+	bm_evac_cand_zone = NULL;
+	bm_evac_cand_order = order;
+	bm_evac_cand_time = jiffies;
+	for (z = min_t(int, gfp_zone(gfp), MAX_NR_ZONES - 1); z >= 0; z--) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		bm_evac_ncand = bm_frag_cheapest_blocks(zone, order,
+							bm_evac_recently_refused,
+							bm_evac_cand,
+							BM_EVAC_BATCH);
+		if (bm_evac_ncand) {
+			bm_evac_cand_zone = zone;
+			return;
+		}
+	}
+}
+
+static bool bm_evac_cache_fresh(unsigned int order)
+{
+	return bm_evac_next < bm_evac_ncand && bm_evac_cand_order == order &&
+	       bm_evac_cand_zone &&
+	       zone_to_nid(bm_evac_cand_zone) == numa_node_id() &&
+	       time_before(jiffies, bm_evac_cand_time +
+			   msecs_to_jiffies(BM_EVAC_CACHE_MS));
+}
+
+/* Try to free one block of @order for this request. Caller may sleep. */
+static int bm_evac_one(gfp_t gfp, unsigned int order,
+		       struct bm_evac_counts *d)
+{
+	struct bm_block_cost c;
+	struct zone *zone;
+	int ret = -ENOENT;
+
+	d->requests++;
+	if (!mutex_trylock(&bm_evac_mutex)) {
+		d->busy++;
+		return -EBUSY;
+	}
+	while (ret) {
+		if (!bm_evac_cache_fresh(order))
+			bm_evac_scan(gfp, order, d);
+		if (bm_evac_next >= bm_evac_ncand) {
+			d->no_candidate++;
+			ret = -ENOENT;
+			break;
+		}
+		zone = bm_evac_cand_zone;
+		c = bm_evac_cand[bm_evac_next++];
+		if (zone_page_state(zone, NR_FREE_PAGES) <
+		    c.used + high_wmark_pages(zone) + (1UL << order)) {
+			d->low_memory++;
+			ret = -ENOMEM;
+			break;
+		}
+		d->attempts++;
+		ret = bm_evac_block(c.pfn, order);
+		if (ret) {
+			d->failures++;
+			bm_evac_remember_refusal(c.pfn);
+			/* One refusal per request: then let compaction try. */
+			break;
+		}
+		d->blocks++;
+		d->pages_moved += c.used;
+	}
+	mutex_unlock(&bm_evac_mutex);
+	return ret;
+}
+
+static void bm_evac_account(const struct bm_evac_counts *d)
+{
+	spin_lock(&bm_evac_lock);
+	bm_evac_cnt.requests += d->requests;
+	bm_evac_cnt.scans += d->scans;
+	bm_evac_cnt.attempts += d->attempts;
+	bm_evac_cnt.blocks += d->blocks;
+	bm_evac_cnt.failures += d->failures;
+	bm_evac_cnt.pages_moved += d->pages_moved;
+	bm_evac_cnt.no_candidate += d->no_candidate;
+	bm_evac_cnt.low_memory += d->low_memory;
+	bm_evac_cnt.busy += d->busy;
+	bm_evac_cnt.time_ns += d->time_ns;
+	spin_unlock(&bm_evac_lock);
+}
+
+/* Runs instead of try_to_compact_pages() when the tuner asked for it. */
+static enum compact_result
+bm_evac_try_to_compact_pages(gfp_t gfp, unsigned int order,
+			     unsigned int alloc_flags,
+			     const struct alloc_context *ac,
+			     enum compact_priority prio, struct page **capture)
+{
+	struct bm_evac_counts d = {};
+	enum compact_result r;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	ret = bm_evac_one(gfp, order, &d);
+	d.time_ns = ktime_get_ns() - t0;
+	bm_evac_account(&d);
+	if (ret)
+		r = bm_real_ttcp(gfp, order, alloc_flags, ac, prio, capture);
+	else
+		r = COMPACT_SUCCESS;
+	atomic_dec(&bm_evac_inflight);
+	return r;
+}
+
+static void notrace bm_evac_ftrace(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	/* Our own call of the real function, from the wrapper: let it run. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	if (!in_task() || !bm_probes_take_evacuation())
+		return;
+	atomic_inc(&bm_evac_inflight);
+	ftrace_instruction_pointer_set(fregs,
+				       (unsigned long)bm_evac_try_to_compact_pages);
+}
+
+static struct ftrace_ops bm_evac_ops = {
+	.func = bm_evac_ftrace,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
+};
+
+int bm_evac_enable(void)
+{
+	unsigned long addr;
+	int ret = 0;
+
+	mutex_lock(&bm_evac_hook_mutex);
+	if (bm_evac_hooked)
+		goto out;
+	ret = bm_lookup_symbol(BM_SYM_TRY_TO_COMPACT, &addr);
+	if (ret) {
+		pr_err("evacuate: cannot find %s on this kernel: error %d\n",
+		       BM_SYM_TRY_TO_COMPACT, ret);
+		goto out;
+	}
+	bm_real_ttcp = (bm_ttcp_fn)addr;
+	ret = ftrace_set_filter_ip(&bm_evac_ops, addr, 0, 0);
+	if (ret) {
+		pr_err("evacuate: cannot hook %s: not ftrace-able (error %d)\n",
+		       BM_SYM_TRY_TO_COMPACT, ret);
+		goto out;
+	}
+	ret = register_ftrace_function(&bm_evac_ops);
+	if (ret) {
+		/* -EBUSY: another IPMODIFY user (a livepatch) owns it. */
+		pr_err("evacuate: cannot hook %s: error %d\n",
+		       BM_SYM_TRY_TO_COMPACT, ret);
+		ftrace_set_filter_ip(&bm_evac_ops, addr, 1, 0);
+		goto out;
+	}
+	bm_evac_hooked = true;
+out:
+	mutex_unlock(&bm_evac_hook_mutex);
+	return ret;
+}
+
+void bm_evac_read(struct bm_evac_counts *c)
+{
+	spin_lock(&bm_evac_lock);
+	*c = bm_evac_cnt;
+	spin_unlock(&bm_evac_lock);
+}
+
+void bm_evac_reset(void)
+{
+	spin_lock(&bm_evac_lock);
+	memset(&bm_evac_cnt, 0, sizeof(bm_evac_cnt));
+	spin_unlock(&bm_evac_lock);
+}
+
+void bm_evac_exit(void)
+{
+	mutex_lock(&bm_evac_hook_mutex);
+	if (bm_evac_hooked) {
+		unregister_ftrace_function(&bm_evac_ops);
+		ftrace_set_filter_ip(&bm_evac_ops, (unsigned long)bm_real_ttcp,
+				     1, 0);
+		while (atomic_read(&bm_evac_inflight))
+			msleep(20);
+		synchronize_rcu_tasks();
+		bm_evac_hooked = false;
+	}
+	mutex_unlock(&bm_evac_hook_mutex);
+}
