@@ -147,14 +147,15 @@ static void bm_evac_remember_refusal(unsigned long pfn)
  * error of alloc_contig_range(), or -EBUSY if a page of the emptied range
  * was referenced by someone else (then it is freed page by page).
  */
-static int bm_evac_block(unsigned long pfn, unsigned int order)
+static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
 {
 	unsigned long nr = 1UL << order, i;
 	struct page *page;
 	int ret;
 
+	/* Migrate under the request's own limits (no FS for GFP_NOFS ...). */
 	ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-				 GFP_KERNEL | __GFP_NOWARN);
+				 (gfp & GFP_KERNEL) | __GFP_NOWARN);
 	if (ret)
 		return ret;
 	page = pfn_to_page(pfn);
@@ -239,7 +240,7 @@ static int bm_evac_one(gfp_t gfp, unsigned int order,
 			break;
 		}
 		d->attempts++;
-		ret = bm_evac_block(c.pfn, order);
+		ret = bm_evac_block(c.pfn, order, gfp);
 		if (ret) {
 			d->failures++;
 			bm_evac_remember_refusal(c.pfn);
@@ -296,10 +297,15 @@ static void notrace bm_evac_ftrace(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	gfp_t gfp;
+
 	/* Our own call of the real function, from the wrapper: let it run. */
-	if (within_module(parent_ip, THIS_MODULE))
+	if (!regs || within_module(parent_ip, THIS_MODULE))
 		return;
-	if (!in_task() || !bm_probes_take_evacuation())
+	/* try_to_compact_pages() itself refuses requests that may not do IO. */
+	gfp = (__force gfp_t)bm_regs_arg(regs, 0);
+	if (!(gfp & __GFP_IO) || !in_task() || !bm_probes_take_evacuation())
 		return;
 	atomic_inc(&bm_evac_inflight);
 	ftrace_instruction_pointer_set(fregs,
