@@ -165,6 +165,14 @@ TEST(MonitorTest, GetTunerStatsAndConfig) {
   EXPECT_EQ(t->background.triggers, 7u);
   EXPECT_EQ(t->background.blocks_gained, 21u);
   EXPECT_EQ(t->background.last_frag_pct, 88u);
+  EXPECT_EQ(t->evacuator.requests, 61u);
+  EXPECT_EQ(t->evacuator.scans, 9u);
+  EXPECT_EQ(t->evacuator.attempts, 60u);
+  EXPECT_EQ(t->evacuator.blocks, 58u);
+  EXPECT_EQ(t->evacuator.failures, 2u);
+  EXPECT_EQ(t->evacuator.pages_moved, 52288u);
+  EXPECT_EQ(t->evacuator.low_memory, 1u);
+  EXPECT_EQ(t->evacuator.time_ns, 4005648370u);
 
   auto c = mon->GetConfig();
   ASSERT_TRUE(c.ok()) << c.status();
@@ -176,6 +184,30 @@ TEST(MonitorTest, GetTunerStatsAndConfig) {
   EXPECT_FALSE(c->bg_enabled);
   EXPECT_EQ(c->bg_order, 10u);
   EXPECT_EQ(c->bg_interval_ms, 500u);
+}
+
+TEST(MonitorTest, TunerStatsFromAModuleWithoutTheEvacuatorAreZero) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_TUNER_STATS,
+              {::buddyctl::testing::TunerReply(/*with_evacuator=*/false)});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto t = mon->GetTunerStats();
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->background.checks, 100u);
+  EXPECT_EQ(t->evacuator.requests, 0u);
+  EXPECT_EQ(t->evacuator.blocks, 0u);
+}
+
+TEST(MonitorTest, EveryPolicyNameRoundTrips) {
+  for (Policy p : kAllPolicies) {
+    auto parsed = ParsePolicy(PolicyName(p));
+    ASSERT_TRUE(parsed.ok()) << PolicyName(p);
+    EXPECT_EQ(*parsed, p);
+  }
+  EXPECT_EQ(*ParsePolicy("evacuate"), Policy::kEvacuate);
+  EXPECT_EQ(static_cast<uint32_t>(Policy::kEvacuate), static_cast<uint32_t>(BUDDY_POLICY_EVACUATE));
+  EXPECT_THAT(ParsePolicy("evacuat").status().message(), ::testing::HasSubstr("evacuate"));
 }
 
 TEST(MonitorTest, SetConfigSendsOnlyTheChangedFields) {

@@ -118,7 +118,8 @@ inline Message SimpleZone() {
                     0, 0, 0, 937});
 }
 
-inline Message TunerReply() {
+// with_evacuator = false: a module from before the evacuate policy.
+inline Message TunerReply(bool with_evacuator = true) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_TUNER_STATS);
   nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
   for (uint32_t o = 0; o < BUDDY_NR_ORDERS; ++o) {
@@ -142,6 +143,20 @@ inline Message TunerReply() {
   nla_put_u64(r.msg(), BUDDY_MON_BA_BLOCKS_GAINED, 21);
   nla_put_u32(r.msg(), BUDDY_MON_BA_LAST_FRAG_PCT, 88);
   nla_nest_end(r.msg(), bg);
+  if (with_evacuator) {
+    nlattr* ev = nla_nest_start(r.msg(), BUDDY_MON_A_EVACUATOR);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_REQUESTS, 61);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_SCANS, 9);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_ATTEMPTS, 60);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_BLOCKS, 58);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_FAILURES, 2);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_PAGES_MOVED, 52288);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_NO_CANDIDATE, 0);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_LOW_MEMORY, 1);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_BUSY, 0);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_TIME_NS, 4005648370ULL);
+    nla_nest_end(r.msg(), ev);
+  }
   return r.Take();
 }
 
