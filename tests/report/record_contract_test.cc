@@ -26,9 +26,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // `buddyctl record ...` on a fake clock; returns what it wrote to stdout.
-std::string Record(
-    const std::vector<std::string>& args,
-    std::shared_ptr<buddyctl::testing::FakeTransport> fake = buddyctl::testing::MonitorFake()) {
+std::string Record(const std::vector<std::string>& args,
+                   const std::shared_ptr<buddyctl::testing::FakeTransport>& fake =
+                       buddyctl::testing::MonitorFake()) {
   std::ostringstream out;
   std::ostringstream err;
   auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));

@@ -33,7 +33,7 @@ struct Result {
 };
 
 // Runs buddyctl with a fake clock: sleep advances it, nothing waits.
-Result RunCli(const std::vector<std::string>& args, std::shared_ptr<FakeTransport> fake) {
+Result RunCli(const std::vector<std::string>& args, const std::shared_ptr<FakeTransport>& fake) {
   std::ostringstream out;
   std::ostringstream err;
   auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));

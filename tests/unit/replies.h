@@ -84,7 +84,8 @@ inline Message ConfigReply(uint8_t cmd, uint32_t policy = BUDDY_POLICY_ADAPTIVE,
 // One zone: node 0, "Normal", nr_free[o] = 10 - o (order 10: 0 blocks),
 // free_blocks[o][movable] = nr_free[o]; unusable/extfrag from arguments.
 inline Message ZoneReply(uint32_t node, const char* name, std::vector<uint64_t> nr_free,
-                         std::vector<uint64_t> unusable, std::vector<uint64_t> extfrag) {
+                         const std::vector<uint64_t>& unusable,
+                         const std::vector<uint64_t>& extfrag) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_FRAG);
   nla_put_u32(r.msg(), BUDDY_MON_ZA_NODE, node);
   nla_put_u32(r.msg(), BUDDY_MON_ZA_ZONE_IDX, 2);
