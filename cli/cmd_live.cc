@@ -166,13 +166,15 @@ absl::StatusOr<nlohmann::json> Sample(Monitor& mon, absl::Time now, absl::Time s
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
   BUDDYCTL_ASSIGN_OR_RETURN(TunerStats tuner, mon.GetTunerStats());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<LatencyHistogram> lat, mon.GetLatency());
+  BUDDYCTL_ASSIGN_OR_RETURN(Config config, mon.GetConfig());
   return nlohmann::json{{"timestamp", absl::ToDoubleSeconds(now - absl::UnixEpoch())},
                         {"elapsed_s", absl::ToDoubleSeconds(now - start)},
                         {"sample", index},
                         {"stats", s},
                         {"frag", zones},
                         {"tuner", tuner},
-                        {"latency", lat}};
+                        {"latency", lat},
+                        {"config", config}};
 }
 
 absl::Status Record(Context& ctx, const Args& a) {
@@ -270,7 +272,10 @@ examples:
 passed (duration/interval + 1 samples) and writes one JSON object per line:
   {"timestamp": <unix seconds>, "elapsed_s": .., "sample": i,
    "stats": {...as stats --json}, "frag": [...zones as frag --json],
-   "tuner": {...as tuner-stats --json}, "latency": [...as latency --json]}
+   "tuner": {...as tuner-stats --json}, "latency": [...as latency --json],
+   "config": {...as policy --json: the tuner's policy, threshold, min_order,
+              background and latency settings at this sample}}
+`buddyctl report` marks where the policy, threshold or minimum order changed.
 Progress goes to stderr. Ctrl-C stops early; the samples so far are kept.
 
 options:

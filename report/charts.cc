@@ -29,6 +29,8 @@ constexpr const char* kTunerRaise = "#ff7f0e";
 constexpr const char* kTunerDefer = "#8c564b";
 constexpr const char* kTunerObserve = "#bcbd22";
 constexpr const char* kBackground = "#17becf";
+constexpr const char* kConfigChange = "#444444";
+constexpr const char* kConfigChangeName = "tuner configuration changed";
 const std::array<const char*, 3> kFragColors = {"#5470c6", "#ee6666", "#9a60b4"};  // 3, 9, 10
 const std::array<const char*, 4> kPercentileColors = {"#91cc75", "#5470c6", "#ee6666", "#333333"};
 
@@ -400,6 +402,35 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
                       {"barMaxWidth", 14},
                       {"itemStyle", {{"color", d.color}}}});
   }
+  if (!f.config_changes.empty()) {
+    // A marker at the top of the index panel and a vertical line through it
+    // at each change of the tuner's configuration; the change in its label
+    // and tooltip.
+    json data = json::array();
+    json lines = json::array();
+    for (const FragmentationSeries::ConfigChange& c : f.config_changes) {
+      data.push_back({{"value", json::array({c.t, 100})}, {"name", c.what}, {"tip", c.what}});
+      lines.push_back({{"xAxis", c.t}});
+    }
+    series.push_back({{"type", "scatter"},
+                      {"name", kConfigChangeName},
+                      {"data", std::move(data)},
+                      {"symbol", "pin"},
+                      {"symbolSize", 18},
+                      {"itemStyle", {{"color", kConfigChange}}},
+                      {"label",
+                       {{"show", true},
+                        {"position", "right"},
+                        {"formatter", "{b}"},
+                        {"fontSize", 11},
+                        {"color", kConfigChange}}},
+                      {"markLine",
+                       {{"silent", true},
+                        {"symbol", "none"},
+                        {"label", {{"show", false}}},
+                        {"lineStyle", {{"color", kConfigChange}, {"type", "dashed"}}},
+                        {"data", std::move(lines)}}}});
+  }
   p.option["legend"]["selected"] = std::move(selected);
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "percent"}, {"units", {{"tuner", "count"}}}, {"xUnit", "s"}};
@@ -409,6 +440,13 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
       "page) or order-10 (4 MiB) request: the kernel's unusable free space index, over every zone "
       "(solid; each zone's own index, dashed, is one click away in the legend). Below, the "
       "tuner's decisions between two samples, summed over orders.";
+  if (!f.initial_config.empty()) {
+    absl::StrAppend(&p.caption, " Tuner at the first sample: ", f.initial_config, ".");
+    absl::StrAppend(&p.caption, f.config_changes.empty()
+                                    ? " Its configuration did not change during the recording."
+                                    : " Pins and dashed lines mark where its configuration changed "
+                                      "(the first sample showing the new setting).");
+  }
   return p;
 }
 

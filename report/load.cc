@@ -280,6 +280,29 @@ TunerStats ParseTuner(Fields& f, const json& j, const std::string& path) {
   return t;
 }
 
+// The tuner's part of the configuration (what the report shows); the other
+// fields as far as they are there.
+Config ParseConfig(Fields& f, const json& j, const std::string& path) {
+  Config c;
+  const std::string policy = f.Str(j, "policy", path);
+  if (f.ok()) {
+    absl::StatusOr<Policy> p = ParsePolicy(policy);
+    if (p.ok()) {
+      c.policy = *p;
+    } else {
+      f.Fail(Fields::Join(path, "policy"), absl::StrCat("unknown policy \"", policy, "\""));
+    }
+  }
+  c.threshold = static_cast<uint32_t>(f.U64(j, "threshold", path));
+  c.min_order = static_cast<uint32_t>(f.U64(j, "min_order", path));
+  c.events_per_sec = static_cast<uint32_t>(f.U64Or(j, "events_per_sec", path, 0));
+  c.bg_order = static_cast<uint32_t>(f.U64Or(j, "bg_order", path, 0));
+  c.bg_interval_ms = static_cast<uint32_t>(f.U64Or(j, "bg_interval_ms", path, 0));
+  if (j.is_object() && j.contains("latency")) c.latency = f.Bool(j, "latency", path);
+  if (j.is_object() && j.contains("bg_enabled")) c.bg_enabled = f.Bool(j, "bg_enabled", path);
+  return c;
+}
+
 absl::StatusOr<RecordSample> ParseSample(const std::string& where, const json& j) {
   Fields f(where);
   RecordSample s;
@@ -304,6 +327,7 @@ absl::StatusOr<RecordSample> ParseSample(const std::string& where, const json& j
       s.latency.push_back(ParseLatency(f, lat[i], absl::StrCat("latency[", i, "]")));
     }
   }
+  if (j.contains("config")) s.config = ParseConfig(f, f.Object(j, "config", ""), "config");
   if (!f.ok()) return f.status();
   return s;
 }

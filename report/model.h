@@ -24,6 +24,9 @@ struct RecordSample {
   std::vector<ZoneFrag> zones;
   TunerStats tuner;
   std::vector<LatencyHistogram> latency;
+  // The configuration at this sample ("config"); absent in recordings made
+  // before record wrote it.
+  std::optional<Config> config;
 };
 
 struct Record {

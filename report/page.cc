@@ -111,7 +111,9 @@ constexpr char kScript[] = R"js(
           var v = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.value : d;
           v = yOf(v);
           var text;
-          if (v === null || v === undefined || (typeof v === 'number' && isNaN(v))) {
+          if (d !== null && typeof d === 'object' && typeof d.tip === 'string') {
+            text = d.tip;  // a marker that says what it marks
+          } else if (v === null || v === undefined || (typeof v === 'number' && isNaN(v))) {
             if (meta.nullAs === undefined) return;
             text = meta.nullAs;
           } else {

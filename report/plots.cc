@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace buddyctl::report {
 namespace {
@@ -157,6 +158,28 @@ FragmentationSeries ComputeFragmentation(const Record& r) {
     f.deferrals.push_back(Step(prev, s, sum_tuner(&TunerOrderStats::deferrals)));
     f.would_raise.push_back(Step(prev, s, sum_tuner(&TunerOrderStats::would_raise)));
     f.bg_triggers.push_back(Step(prev, s, bg));
+  }
+  const Config* before = nullptr;
+  for (const RecordSample& s : r.samples) {
+    if (!s.config) continue;
+    const Config& c = *s.config;
+    if (before == nullptr) {
+      f.initial_config = absl::StrCat(PolicyName(c.policy), ", threshold ", c.threshold,
+                                      " %, min order ", c.min_order);
+    } else {
+      std::vector<std::string> what;
+      if (c.policy != before->policy) {
+        what.push_back(absl::StrCat(PolicyName(before->policy), " → ", PolicyName(c.policy)));
+      }
+      if (c.threshold != before->threshold) {
+        what.push_back(absl::StrCat("threshold ", before->threshold, " → ", c.threshold, " %"));
+      }
+      if (c.min_order != before->min_order) {
+        what.push_back(absl::StrCat("min order ", before->min_order, " → ", c.min_order));
+      }
+      if (!what.empty()) f.config_changes.push_back({s.elapsed_s, absl::StrJoin(what, ", ")});
+    }
+    before = &c;
   }
   return f;
 }

@@ -66,6 +66,19 @@ struct FragmentationSeries {
   std::vector<uint64_t> deferrals;
   std::vector<uint64_t> would_raise;
   std::vector<uint64_t> bg_triggers;
+  // The tuner's configuration (the samples' "config"): where the policy,
+  // threshold or minimum order differs from the sample before, the time of
+  // the first sample showing the new setting (it changed in the interval
+  // before) and what changed, e.g. "adaptive → always-max, threshold 80 →
+  // 50 %". Empty for recordings without "config".
+  struct ConfigChange {
+    double t = 0;
+    std::string what;
+  };
+  std::vector<ConfigChange> config_changes;
+  // The first sample's setting, e.g. "adaptive, threshold 80 %, min order
+  // 3"; empty without "config".
+  std::string initial_config;
 };
 FragmentationSeries ComputeFragmentation(const Record& r);
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "buddyctl/prometheus.h"
 
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace buddyctl {
@@ -19,8 +19,10 @@ class Family {
       : out_(out), name_(name) {
     absl::StrAppend(out_, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
   }
-  void Add(const Labels& labels, absl::string_view value) {
-    absl::StrAppend(out_, name_);
+  void Add(const Labels& labels, absl::string_view value) { AddSuffixed("", labels, value); }
+  // A histogram's _bucket, _sum and _count samples.
+  void AddSuffixed(absl::string_view suffix, const Labels& labels, absl::string_view value) {
+    absl::StrAppend(out_, name_, suffix);
     if (!labels.empty()) {
       absl::StrAppend(out_, "{",
                       absl::StrJoin(labels, ",",
@@ -32,11 +34,7 @@ class Family {
     absl::StrAppend(out_, " ", value, "\n");
   }
   void Add(const Labels& labels, uint64_t v) { Add(labels, absl::StrCat(v)); }
-  void AddDouble(const Labels& labels, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.6g", v);
-    Add(labels, absl::string_view(buf));
-  }
+  void AddDouble(const Labels& labels, double v) { Add(labels, absl::StrFormat("%.6g", v)); }
 
  private:
   static std::string Escape(absl::string_view s) {
@@ -57,10 +55,70 @@ class Family {
 
 std::string Str(uint64_t v) { return absl::StrCat(v); }
 
+// Nanoseconds as seconds, exactly: "0.000000003", "1099.511627775", "2".
+std::string Seconds(uint64_t ns) {
+  constexpr uint64_t kNsPerSec = 1000000000;
+  std::string frac = absl::StrFormat("%09u", ns % kNsPerSec);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? absl::StrCat(ns / kNsPerSec) : absl::StrCat(ns / kNsPerSec, ".", frac);
+}
+
+// The latency histograms as Prometheus histograms (see prometheus.h).
+void AppendLatency(std::string* out, const std::vector<LatencyHistogram>& latency) {
+  using Path = LatencyHistogram::Path;
+  struct PathInfo {
+    const char* name;
+    Path path;
+    uint64_t LatencyHistogram::*sum_ns;
+    uint64_t LatencyHistogram::*max_ns;
+  };
+  static constexpr PathInfo kPaths[] = {
+      {"fast", Path::kFast, &LatencyHistogram::fast_sum_ns, &LatencyHistogram::fast_max_ns},
+      {"slow", Path::kSlow, &LatencyHistogram::slow_sum_ns, &LatencyHistogram::slow_max_ns},
+  };
+  {
+    Family f(out, "buddy_alloc_latency_seconds", "histogram",
+             "__alloc_pages latency by order and path (fast: no slow path), while latency "
+             "capture is on.");
+    for (const LatencyHistogram& h : latency) {
+      for (const PathInfo& p : kPaths) {
+        const std::array<uint64_t, kLatBuckets> buckets = h.Buckets(p.path);
+        uint64_t cumulative = 0;
+        for (int i = 0; i < kLatBuckets; ++i) {
+          cumulative += buckets[static_cast<size_t>(i)];
+          // Bucket i holds integer nanoseconds below BucketHigh(i).
+          f.AddSuffixed("_bucket",
+                        {{"order", Str(h.order)},
+                         {"path", p.name},
+                         {"le", Seconds(LatencyHistogram::BucketHigh(i) - 1)}},
+                        Str(cumulative));
+        }
+        f.AddSuffixed("_bucket", {{"order", Str(h.order)}, {"path", p.name}, {"le", "+Inf"}},
+                      Str(cumulative));
+        f.AddSuffixed("_sum", {{"order", Str(h.order)}, {"path", p.name}}, Seconds(h.*p.sum_ns));
+        f.AddSuffixed("_count", {{"order", Str(h.order)}, {"path", p.name}}, Str(cumulative));
+      }
+    }
+  }
+  {
+    Family f(out, "buddy_alloc_latency_max_seconds", "gauge",
+             "Slowest timed __alloc_pages call since the last reset, by order and path.");
+    for (const LatencyHistogram& h : latency) {
+      for (const PathInfo& p : kPaths) {
+        f.Add({{"order", Str(h.order)}, {"path", p.name}}, Seconds(h.*p.max_ns));
+      }
+    }
+  }
+  Family(out, "buddy_alloc_latency_missed_total", "counter",
+         "__alloc_pages calls latency capture could not time (all orders).")
+      .Add({}, latency.front().missed);
+}
+
 }  // namespace
 
 std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zones,
-                             const TunerStats& tuner, const Config& config) {
+                             const TunerStats& tuner, const Config& config,
+                             const std::vector<LatencyHistogram>& latency) {
   std::string out;
   struct Counter {
     const char* name;
@@ -148,7 +206,8 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
       .Add({}, stats.slowpath_missed);
   Family(&out, "buddy_events_sent_total", "counter", "Events multicast to subscribers.")
       .Add({}, stats.events_sent);
-  Family(&out, "buddy_events_dropped_total", "counter", "Events dropped by the rate limit.")
+  Family(&out, "buddy_events_dropped_total", "counter",
+         "Events dropped: over the rate limit, a full per-CPU ring or a failed send.")
       .Add({}, stats.events_dropped);
 
   auto zl = [](const ZoneFrag& z) { return Labels{{"node", Str(z.node)}, {"zone", z.zone_name}}; };
@@ -259,6 +318,7 @@ std::string FormatPrometheus(const Stats& stats, const std::vector<ZoneFrag>& zo
       f.Add({{"policy", absl::StrCat(PolicyName(p))}}, config.policy == p ? 1 : 0);
     }
   }
+  if (!latency.empty()) AppendLatency(&out, latency);
   return out;
 }
 

@@ -86,14 +86,30 @@ assert fails, ('no order-10 allocation failure event', evs)
 print('events:', ', '.join('%s order %s' % (e['type'], e.get('order')) for e in evs))
 " || fail "no allocation-failure events"
 
-# record: duration/interval + 1 samples, each with stats and fragmentation.
-bctl record --interval 1s --duration 2s -o /tmp/run.jsonl 2>/dev/null || fail "record failed"
+# record: duration/interval + 1 samples, each with stats, fragmentation and
+# the configuration; a policy switch while recording shows in the samples
+# and is marked in the report.
+bctl policy off >/dev/null
+bctl record --interval 1s --duration 3s -o /tmp/run.jsonl 2>/dev/null &
+rec=$!
+sleep 1
+bctl policy always-max >/dev/null || fail "policy always-max failed"
+wait "$rec" || fail "record failed"
+bctl policy off >/dev/null
 python3 -c "
 import json
 s = [json.loads(l) for l in open('/tmp/run.jsonl')]
-assert len(s) == 3, len(s)
+assert len(s) == 4, len(s)
 assert all(len(x['stats']['orders']) == 11 and x['frag'] for x in s)
+policies = [x['config']['policy'] for x in s]
+assert policies[0] == 'off' and policies[-1] == 'always-max', policies
+assert sum(a != b for a, b in zip(policies, policies[1:])) == 1, policies
+assert all(x['config']['threshold'] == 80 and x['config']['min_order'] == 3 for x in s), s[0]['config']
+print('record: policies', policies)
 " || fail "record wrote a bad time series"
+bctl report /tmp/run.jsonl -o /tmp/run.html 2>/dev/null || fail "report failed"
+grep -q 'tuner configuration changed' /tmp/run.html || fail "the report does not mark the policy switch"
+grep -q 'off → always-max' /tmp/run.html || fail "the report does not name the policy switch"
 
 bctl watch --count 2 --interval 1s > /tmp/watch.txt || fail "watch failed"
 grep -q "order" /tmp/watch.txt || fail "watch printed no table"
@@ -101,5 +117,33 @@ grep -q "order" /tmp/watch.txt || fail "watch printed no table"
 bctl export --prometheus > /tmp/prom.txt || fail "export failed"
 grep -q '^# TYPE ' /tmp/prom.txt || fail "export has no TYPE lines"
 grep -Eq '^buddy_[a-z_]+\{.*order="10".*\} [0-9]+' /tmp/prom.txt || fail "export has no per-order samples"
+# Latency capture is off, but the order-3 run's histograms remain: exported
+# as Prometheus histograms that agree with `buddyctl latency` (both frozen now).
+bctl latency --json > /tmp/lat.json
+python3 - <<'PY' || fail "the exported latency histograms disagree with buddyctl latency"
+import json, re
+lat = {o['order']: o for o in json.load(open('/tmp/lat.json'))['orders']}
+series = {}
+for line in open('/tmp/prom.txt'):
+    m = re.match(r'buddy_alloc_latency_seconds_(bucket|sum|count)\{order="(\d+)",path="(\w+)"(?:,le="([^"]+)")?\} (\S+)$', line)
+    if not m:
+        continue
+    kind, order, path, le, v = m.groups()
+    s = series.setdefault((int(order), path), {'buckets': []})
+    if kind == 'bucket':
+        s['buckets'].append((float(le), float(v)))
+    else:
+        s[kind] = float(v)
+assert len(series) == 22, sorted(series)
+for (order, path), s in series.items():
+    b = s['buckets']
+    assert len(b) == 41 and b[-1][0] == float('inf'), (order, path, len(b))
+    assert all(x[0] < y[0] and x[1] <= y[1] for x, y in zip(b, b[1:])), (order, path)
+    assert b[-1][1] == s['count'] == lat[order][path]['count'], (order, path, s['count'], lat[order][path]['count'])
+    assert round(s['sum'] * 1e9) == lat[order][path]['sum_ns'], (order, path, s['sum'])
+n = series[(3, 'fast')]['count'] + series[(3, 'slow')]['count']
+assert n >= 300, ('order 3 exported %d timed calls' % n)
+print('export: latency histograms for 11 orders x 2 paths; order 3: %d calls' % n)
+PY
 unload_monitor
 note ok

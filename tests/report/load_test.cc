@@ -161,6 +161,39 @@ TEST(LoadTest, RecordSampleFieldOfTheWrongType) {
             "string \"many\"");
 }
 
+// "config" (the tuner's configuration) came later than the other fields:
+// recordings without it load, with no configuration.
+TEST(LoadTest, RecordSampleWithoutConfig) {
+  std::string line = ReadFile(Fixture("record.jsonl"));
+  line = line.substr(0, line.find('\n'));
+  const size_t at = line.find(",\"config\":{");
+  ASSERT_NE(at, std::string::npos);
+  line = line.substr(0, at) + "}";
+  auto in = ParseInput("run.jsonl", line);
+  ASSERT_TRUE(in.ok()) << in.status();
+  ASSERT_TRUE(std::holds_alternative<Record>(*in));
+  EXPECT_FALSE(std::get<Record>(*in).samples[0].config.has_value());
+}
+
+TEST(LoadTest, RecordSampleConfig) {
+  auto in = LoadInput(Fixture("record.jsonl"));
+  ASSERT_TRUE(in.ok()) << in.status();
+  const Record& r = std::get<Record>(*in);
+  ASSERT_TRUE(r.samples[2].config.has_value());
+  EXPECT_EQ(r.samples[2].config->policy, Policy::kAlwaysMax);
+  EXPECT_EQ(r.samples[3].config->threshold, 50u);
+  EXPECT_EQ(r.samples[3].config->min_order, 3u);
+}
+
+TEST(LoadTest, RecordSampleWithAnUnknownPolicy) {
+  std::string line = ReadFile(Fixture("record.jsonl"));
+  line = line.substr(0, line.find('\n'));
+  const size_t at = line.find("\"policy\":\"adaptive\"");
+  ASSERT_NE(at, std::string::npos);
+  line.replace(at, 19, "\"policy\":\"greedy\"");
+  EXPECT_EQ(ErrorOf(line, "run.jsonl"), "run.jsonl: config.policy: unknown policy \"greedy\"");
+}
+
 TEST(LoadTest, ConcatenatedRecordingsAreRefused) {
   const std::string rec = ReadFile(Fixture("record.jsonl"));
   EXPECT_THAT(ErrorOf(rec + rec, "run.jsonl"),

@@ -140,6 +140,43 @@ TEST_F(RecordTest, TunerDecisionsPerInterval) {
   EXPECT_THAT(f.bg_triggers, ElementsAre(0, 0, 0, 1));
 }
 
+// Config: adaptive at 80 % for samples 0 and 1, always-max from sample 2,
+// threshold 80 -> 50 at sample 3; min order 3 throughout.
+TEST_F(RecordTest, ConfigChangesAreMarkedWhereTheyFirstShow) {
+  const FragmentationSeries f = ComputeFragmentation(rec_);
+  EXPECT_EQ(f.initial_config, "adaptive, threshold 80 %, min order 3");
+  ASSERT_EQ(f.config_changes.size(), 2u);
+  EXPECT_EQ(f.config_changes[0].t, 2.0);
+  EXPECT_EQ(f.config_changes[0].what, "adaptive → always-max");
+  EXPECT_EQ(f.config_changes[1].t, 3.0);
+  EXPECT_EQ(f.config_changes[1].what, "threshold 80 → 50 %");
+}
+
+// The same changes in the chart: one pin per change at the top of the index
+// panel, each with a dashed line and its text as label and tooltip.
+TEST_F(RecordTest, FragmentationPlotMarksConfigChanges) {
+  const Section s = RecordSection(rec_, "in1");
+  const Plot* frag = nullptr;
+  for (const Plot& p : s.plots) {
+    if (p.id == "in1-frag") frag = &p;
+  }
+  ASSERT_NE(frag, nullptr);
+  const nlohmann::json* marks = nullptr;
+  for (const nlohmann::json& series : frag->option["series"]) {
+    if (series["name"] == "tuner configuration changed") marks = &series;
+  }
+  ASSERT_NE(marks, nullptr);
+  EXPECT_EQ((*marks)["type"], "scatter");
+  ASSERT_EQ((*marks)["data"].size(), 2u);
+  EXPECT_EQ((*marks)["data"][0]["value"], nlohmann::json::array({2.0, 100}));
+  EXPECT_EQ((*marks)["data"][0]["tip"], "adaptive → always-max");
+  EXPECT_EQ((*marks)["data"][1]["name"], "threshold 80 → 50 %");
+  EXPECT_EQ((*marks)["markLine"]["data"],
+            nlohmann::json::parse(R"([{"xAxis": 2.0}, {"xAxis": 3.0}])"));
+  EXPECT_NE(frag->caption.find("Tuner at the first sample: adaptive, threshold 80 %"),
+            std::string::npos);
+}
+
 // Order 0, fast path, per interval: +600 in bucket 8 [256, 512), +300 in
 // bucket 9 [512, 1024), +100 in bucket 12 [4096, 8192): over 3 intervals
 // 1800, 900, 300 = 3000 calls; max 7000 ns.

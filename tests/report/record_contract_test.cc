@@ -26,8 +26,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // `buddyctl record ...` on a fake clock; returns what it wrote to stdout.
-std::string Record(const std::vector<std::string>& args) {
-  auto fake = buddyctl::testing::MonitorFake();
+std::string Record(const std::vector<std::string>& args,
+                   const std::shared_ptr<buddyctl::testing::FakeTransport>& fake =
+                       buddyctl::testing::MonitorFake()) {
   std::ostringstream out;
   std::ostringstream err;
   auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));
@@ -70,9 +71,43 @@ TEST(RecordContractTest, OneSampleRecordingGivesEveryPlot) {
   EXPECT_EQ(lat[0].count, 5u);
   EXPECT_EQ(lat[0].slow_count, 1u);
   EXPECT_EQ(lat[0].max_ns, 1500000u);
+  // The fake's configuration: adaptive, threshold 80, min order 3.
+  ASSERT_TRUE(r.samples[0].config.has_value());
+  EXPECT_EQ(r.samples[0].config->policy, Policy::kAdaptive);
+  EXPECT_EQ(r.samples[0].config->threshold, 80u);
+  EXPECT_EQ(r.samples[0].config->min_order, 3u);
+  EXPECT_EQ(ComputeFragmentation(r).initial_config, "adaptive, threshold 80 %, min order 3");
   const Section s = RecordSection(r, "r");
   EXPECT_THAT(Ids(s), ElementsAre("r-orders", "r-buddyinfo-0", "r-frag", "r-latency"));
   EXPECT_TRUE(s.notes.empty());
+}
+
+// The policy switched between the second and third sample: the recording
+// carries each sample's configuration and the report marks the switch.
+TEST(RecordContractTest, PolicySwitchIsMarked) {
+  auto fake = buddyctl::testing::MonitorFake();
+  int calls = 0;
+  fake->On(buddyctl::testing::kMonId, BUDDY_MON_CMD_GET_CONFIG,
+           [&calls](const Message&) -> absl::StatusOr<std::vector<Message>> {
+             ++calls;
+             std::vector<Message> reply;
+             reply.push_back(buddyctl::testing::ConfigReply(
+                 BUDDY_MON_CMD_GET_CONFIG,
+                 calls <= 2 ? BUDDY_POLICY_ADAPTIVE : BUDDY_POLICY_ALWAYS_MAX, 80));
+             return reply;
+           });
+  auto in = ParseInput("run.jsonl",
+                       Record({"record", "--interval", "1s", "--duration", "3s", "-o", "-"}, fake));
+  ASSERT_TRUE(in.ok()) << in.status();
+  const report::Record& r = std::get<report::Record>(*in);
+  ASSERT_EQ(r.samples.size(), 4u);
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(r.samples[1].config->policy, Policy::kAdaptive);
+  EXPECT_EQ(r.samples[2].config->policy, Policy::kAlwaysMax);
+  const FragmentationSeries f = ComputeFragmentation(r);
+  ASSERT_EQ(f.config_changes.size(), 1u);
+  EXPECT_EQ(f.config_changes[0].t, 2.0);
+  EXPECT_EQ(f.config_changes[0].what, "adaptive → always-max");
 }
 
 // Four samples of a kernel whose counters do not move: the window holds

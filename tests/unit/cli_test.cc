@@ -15,12 +15,15 @@
 namespace buddyctl::cli {
 namespace {
 
+using ::buddyctl::testing::ConfigReply;
 using ::buddyctl::testing::FakeTransport;
 using ::buddyctl::testing::kHotId;
 using ::buddyctl::testing::kMonId;
+using ::buddyctl::testing::LatencyReply;
 using ::buddyctl::testing::MonitorFake;
 using ::buddyctl::testing::NlReply;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct Result {
@@ -30,7 +33,7 @@ struct Result {
 };
 
 // Runs buddyctl with a fake clock: sleep advances it, nothing waits.
-Result RunCli(const std::vector<std::string>& args, std::shared_ptr<FakeTransport> fake) {
+Result RunCli(const std::vector<std::string>& args, const std::shared_ptr<FakeTransport>& fake) {
   std::ostringstream out;
   std::ostringstream err;
   auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));
@@ -375,8 +378,35 @@ TEST(CliTest, ExportPrometheus) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("buddy_alloc_requests_total{order=\"10\"} 10010\n"));
   EXPECT_THAT(r.out, HasSubstr("buddy_tuner_threshold_percent 80\n"));
+  // Latency capture is on in the fake: order 9's histogram, 4 fast calls in
+  // [1024, 2048) ns and one slow in [2^20, 2^21) ns.
+  EXPECT_THAT(r.out, HasSubstr("# TYPE buddy_alloc_latency_seconds histogram\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_seconds_bucket{order=\"9\",path=\"fast\","
+                               "le=\"0.000002047\"} 4\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_seconds_count{order=\"9\",path=\"slow\"} 1\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("buddy_alloc_latency_seconds_sum{order=\"9\",path=\"slow\"} 0.0015\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_missed_total 5\n"));
   Result bare = RunCli({"export"}, fake);
   EXPECT_EQ(bare.rc, 2);
+}
+
+TEST(CliTest, ExportPrometheusLatencyOnlyWhenThereIsSome) {
+  // Capture off, nothing timed since the reset: no latency families.
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG,
+              {ConfigReply(BUDDY_MON_CMD_GET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80, false)});
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9, true)});
+  Result off = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(off.rc, 0) << off.err;
+  EXPECT_THAT(off.out, HasSubstr("buddy_alloc_requests_total{order=\"10\"} 10010\n"));
+  EXPECT_THAT(off.out, Not(HasSubstr("buddy_alloc_latency")));
+  // Capture off, but an earlier capture's data remains: exported.
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9)});
+  Result left = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(left.rc, 0) << left.err;
+  EXPECT_THAT(left.out,
+              HasSubstr("buddy_alloc_latency_seconds_count{order=\"9\",path=\"fast\"} 4\n"));
 }
 
 }  // namespace

@@ -61,9 +61,9 @@ inline std::vector<uint32_t> AllOrders() {
   return v;
 }
 
-inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold) {
+inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold, bool latency = true) {
   nlattr* c = nla_nest_start(r.msg(), BUDDY_MON_A_CONFIG);
-  nla_put_u8(r.msg(), BUDDY_MON_CA_LATENCY, 1);
+  nla_put_u8(r.msg(), BUDDY_MON_CA_LATENCY, latency ? 1 : 0);
   nla_put_u32(r.msg(), BUDDY_MON_CA_EVENTS_PER_SEC, 100);
   nla_put_u32(r.msg(), BUDDY_MON_CA_POLICY, policy);
   nla_put_u32(r.msg(), BUDDY_MON_CA_THRESHOLD, threshold);
@@ -75,16 +75,17 @@ inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold) {
 }
 
 inline Message ConfigReply(uint8_t cmd, uint32_t policy = BUDDY_POLICY_ADAPTIVE,
-                           uint32_t threshold = 80) {
+                           uint32_t threshold = 80, bool latency = true) {
   NlReply r(kMonId, cmd);
-  PutConfig(r, policy, threshold);
+  PutConfig(r, policy, threshold, latency);
   return r.Take();
 }
 
 // One zone: node 0, "Normal", nr_free[o] = 10 - o (order 10: 0 blocks),
 // free_blocks[o][movable] = nr_free[o]; unusable/extfrag from arguments.
 inline Message ZoneReply(uint32_t node, const char* name, std::vector<uint64_t> nr_free,
-                         std::vector<uint64_t> unusable, std::vector<uint64_t> extfrag) {
+                         const std::vector<uint64_t>& unusable,
+                         const std::vector<uint64_t>& extfrag) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_FRAG);
   nla_put_u32(r.msg(), BUDDY_MON_ZA_NODE, node);
   nla_put_u32(r.msg(), BUDDY_MON_ZA_ZONE_IDX, 2);
@@ -160,22 +161,24 @@ inline Message TunerReply(bool with_evacuator = true) {
   return r.Take();
 }
 
-// Order 9: fast bucket 10 x4, slow bucket 20 x1.
-inline Message LatencyReply(uint32_t order = 9) {
+// Order 9: fast bucket 10 x4, slow bucket 20 x1 (with empty: nothing timed).
+inline Message LatencyReply(uint32_t order = 9, bool empty = false) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_LATENCY);
   nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
   nlattr* l = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_LATENCY);
   nla_put_u32(r.msg(), BUDDY_MON_LA_ORDER, order);
   std::vector<uint64_t> fast(BUDDY_LAT_BUCKETS, 0);
   std::vector<uint64_t> slow(BUDDY_LAT_BUCKETS, 0);
-  fast[10] = 4;
-  slow[20] = 1;
+  if (!empty) {
+    fast[10] = 4;
+    slow[20] = 1;
+  }
   r.PutU64Array(BUDDY_MON_LA_FAST_HIST, fast);
   r.PutU64Array(BUDDY_MON_LA_SLOW_HIST, slow);
-  r.PutU64Padded(BUDDY_MON_LA_FAST_MAX_NS, 2000, BUDDY_MON_LA_PAD);
-  r.PutU64Padded(BUDDY_MON_LA_SLOW_MAX_NS, 1500000, BUDDY_MON_LA_PAD);
-  r.PutU64Padded(BUDDY_MON_LA_FAST_SUM_NS, 6000, BUDDY_MON_LA_PAD);
-  r.PutU64Padded(BUDDY_MON_LA_SLOW_SUM_NS, 1500000, BUDDY_MON_LA_PAD);
+  r.PutU64Padded(BUDDY_MON_LA_FAST_MAX_NS, empty ? 0 : 2000, BUDDY_MON_LA_PAD);
+  r.PutU64Padded(BUDDY_MON_LA_SLOW_MAX_NS, empty ? 0 : 1500000, BUDDY_MON_LA_PAD);
+  r.PutU64Padded(BUDDY_MON_LA_FAST_SUM_NS, empty ? 0 : 6000, BUDDY_MON_LA_PAD);
+  r.PutU64Padded(BUDDY_MON_LA_SLOW_SUM_NS, empty ? 0 : 1500000, BUDDY_MON_LA_PAD);
   r.PutU64Padded(BUDDY_MON_LA_MISSED, 5, BUDDY_MON_LA_PAD);
   nla_nest_end(r.msg(), l);
   nla_nest_end(r.msg(), list);
