@@ -30,7 +30,13 @@ absl::string_view PrioName(int prio);             // "sync_full", "sync_light", 
 absl::string_view CompactResultName(int result);  // "not_suitable_zone", ..., "success"
 absl::string_view MigratetypeName(int mt);        // "unmovable", "movable", ...
 
-enum class Policy : uint32_t { kOff = 0, kObserve = 1, kAdaptive = 2, kAlwaysMax = 3, kEvacuate = 4 };
+enum class Policy : uint32_t {
+  kOff = 0,
+  kObserve = 1,
+  kAdaptive = 2,
+  kAlwaysMax = 3,
+  kEvacuate = 4
+};
 inline constexpr Policy kAllPolicies[] = {Policy::kOff, Policy::kObserve, Policy::kAdaptive,
                                           Policy::kAlwaysMax, Policy::kEvacuate};
 // "off", "observe", "adaptive", "always-max", "evacuate"
