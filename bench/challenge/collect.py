@@ -68,6 +68,9 @@ def main():
     capacity = max(0, (avail_pages - floor_pages) // 1024)
     capacity_free = max(0, (free_pages - floor_pages) // 1024)
     limit = min(recoverable, capacity)
+    scan = load(d, "limit_scan.json")
+    recoverable_kcore = (sum(z["blocks_recoverable"] for z in scan["zones"])
+                         if "zones" in scan else None)
 
     attempts = hot["attempts"]
     lat = sorted(a["latency_ns"] for a in attempts)
@@ -88,6 +91,7 @@ def main():
         "hot_summary": hot["summary"],
         "physical_limit": {
             "recoverable_blocks": recoverable,
+            "recoverable_blocks_kcore_scan": recoverable_kcore,
             "free_order10_blocks": free_blocks,
             "free_pages": free_pages,
             "mem_available_pages": avail_pages,

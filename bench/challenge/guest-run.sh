@@ -59,6 +59,9 @@ if [ "$policy" = compact-memory ]; then
 	log "compact_memory took ${compact_s}s"
 fi
 
+# The independent cross-check of the limit first (it runs a process), then
+# the monitor's figure, the one the table divides by.
+python3 bench/challenge/limit_scan.py > "$tmp/limit_scan.json" 2>/dev/null || echo '{}' > "$tmp/limit_scan.json"
 $b frag --json > "$tmp/frag_before.json"
 cat /proc/vmstat > "$tmp/vmstat_before"
 cat /proc/meminfo > "$tmp/meminfo_before"
