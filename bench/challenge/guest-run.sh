@@ -25,7 +25,7 @@
 #      mode (__GFP_RETRY_MAYFAIL), holding what we get.
 set -eu
 policy=$1 out=$2 seed=${3:-42}
-LEAVE_PCT=${LEAVE_PCT:-8} SWEEP_PCT=${SWEEP_PCT:-90} PIN_PCT=${PIN_PCT:-60}
+LEAVE_PCT=${LEAVE_PCT:-8} SWEEP_PCT=${SWEEP_PCT:-90} PIN_PCT=${PIN_PCT:-85}
 SETTLE_S=${SETTLE_S:-5} GFP=${GFP:-retry} FILE_KIB=${FILE_KIB:-256}
 b=./build/cli/buddyctl
 tmp=$(mktemp -d)
