@@ -84,9 +84,32 @@ bctl events --json --count 3 --timeout 120s > /tmp/events.jsonl &
 ev=$!
 sleep 2
 free10=$(bctl frag --json | pyjson "print(sum(z['blocks_free'] for z in j['zones']))")
+# Latency capture on again: these requests go through the slow path, which
+# the capture must carry across (and mark slow).
+bctl latency --json > /tmp/lat-before.json || fail "latency failed"
+bctl latency-mode on || fail "latency-mode on failed"
 bctl hot run --order 10 --count $((free10 + 20)) --gfp light > /tmp/hot.txt || fail "hot run failed"
+bctl latency-mode off || fail "latency-mode off failed"
+bctl latency --json > /tmp/lat-after.json || fail "latency failed"
 wait "$ev" || fail "buddyctl events failed"
 bctl hot release >/dev/null
+python3 - "$((free10 + 20))" <<'PY' || fail "latency capture lost the slow-path requests"
+import json, sys
+asked = int(sys.argv[1])
+def o10(path):
+    j = json.load(open(path))
+    orders = j['orders'] if isinstance(j, dict) else j
+    o = [x for x in orders if x['order'] == 10][0]
+    return o['fast']['count'], o['slow']['count'], o['missed']
+f0, s0, m0 = o10('/tmp/lat-before.json')
+f1, s1, m1 = o10('/tmp/lat-after.json')
+fast, slow, missed = f1 - f0, s1 - s0, m1 - m0
+print('order 10 while capturing: %d asked, %d timed fast, %d timed slow, %d not timed (all orders)'
+      % (asked, fast, slow, missed))
+# At least the 20 requests beyond the free blocks fail, after the slow path.
+assert slow >= 1, 'no order-10 request timed as slow'
+assert fast + slow + missed >= asked, 'requests neither timed nor counted as missed'
+PY
 python3 -c "
 import json
 evs = [json.loads(l) for l in open('/tmp/events.jsonl')]
