@@ -117,6 +117,8 @@ examples:
                R"(Time spent in each __alloc_pages call, as log2 histograms of nanoseconds per
 order, split fast path / slow path. Percentiles are interpolated inside a
 histogram bucket (accurate to a factor of 2, clamped to the exact maximum).
+A call during which the task was preempted, or slept outside the slow path,
+is counted as not timed (the "not timed" count) instead of timed.
 Capture is off by default (it costs more than counting):
   buddyctl latency-mode on
 

@@ -10,7 +10,8 @@
 #
 #   A  buddy_monitor.ko not loaded (the baseline)
 #   B  buddy_monitor.ko loaded, counters only
-#   C  buddy_monitor.ko loaded with latency=1 (a kretprobe on __alloc_pages)
+#   C  buddy_monitor.ko loaded with latency=1 (an ftrace_ops on __alloc_pages,
+#      ended in the mm_page_alloc probe)
 #   D  no monitor, the per-order count done by a bpftrace one-liner on the
 #      same tracepoint instead
 #
@@ -30,8 +31,8 @@
 # part Google Benchmark would, repetitions and side-by-side comparison.
 #
 # Each variant is checked, not assumed: B and C must show the monitor loaded
-# with the latency parameter as asked and a kretprobe on __alloc_pages only
-# in C; D must show bpftrace's map counting at least the pairs it timed.
+# with the latency parameter as asked and its ftrace hook on __alloc_pages
+# (enabled_functions) only in C; D must show bpftrace's map counting at least the pairs it timed.
 # A variant whose module or tool is missing is skipped with the reason.
 # Exit status: 0 when every variant that ran passed its checks (targets
 # missed are reported, not failed: under TCG they are indicative only).
@@ -66,7 +67,7 @@ OUT=${OUT:-build/bench/overhead.json}
 MONITOR=${MONITOR:-modules/buddy_monitor.ko}
 BENCH_KO=bench/overhead/alloc_bench.ko
 BENCH=/sys/kernel/debug/alloc_bench
-KPROBES=/sys/kernel/debug/kprobes/list
+FTRACE_ENABLED=/sys/kernel/tracing/enabled_functions
 BPF_PROG='tracepoint:kmem:mm_page_alloc { @[args->order] = count(); }'
 
 die() { echo "run-in-guest: $*" >&2; exit 1; }
@@ -88,10 +89,10 @@ cleanup() {
 trap cleanup EXIT
 
 monitor_loaded() { lsmod | grep -q '^buddy_monitor '; }
-# Kretprobes registered on __alloc_pages (the monitor's latency capture).
-alloc_kretprobes() {
-	[ -r "$KPROBES" ] || die "$KPROBES missing (debugfs, CONFIG_KPROBES)"
-	grep -E '\br\b.*\b__alloc_pages\+' "$KPROBES" | grep -vc DISABLED || true
+# Ftrace hooks of the monitor on __alloc_pages (its latency capture).
+alloc_hooks() {
+	[ -r "$FTRACE_ENABLED" ] || die "$FTRACE_ENABLED missing (tracefs, CONFIG_DYNAMIC_FTRACE)"
+	grep -E '^__alloc_pages \(' "$FTRACE_ENABLED" | grep -c bm_lat_entry || true
 }
 
 # measure VARIANT ROUND: one timed run per order, appended to $work/raw.
@@ -115,16 +116,16 @@ variant_A() {
 
 # monitor_variant VARIANT ROUND LATENCY
 monitor_variant() {
-	local v=$1 r=$2 lat=$3 param got krp
+	local v=$1 r=$2 lat=$3 param got hooks
 	insmod "$MONITOR" latency="$lat" || die "$v: insmod $MONITOR latency=$lat failed"
 	param=/sys/module/buddy_monitor/parameters/latency
 	got=$(cat "$param" 2>/dev/null) || die "$v: $param missing"
 	case "$lat:$got" in 0:0|0:N|1:1|1:Y) ;; *) die "$v: latency=$lat asked, $param says $got" ;; esac
-	krp=$(alloc_kretprobes)
+	hooks=$(alloc_hooks)
 	if [ "$lat" = 1 ]; then
-		[ "$krp" -ge 1 ] || die "$v: latency=1 but no kretprobe on __alloc_pages in $KPROBES"
+		[ "$hooks" -ge 1 ] || die "$v: latency=1 but no hook of ours on __alloc_pages in $FTRACE_ENABLED"
 	else
-		[ "$krp" = 0 ] || die "$v: counters only, yet $krp kretprobe(s) on __alloc_pages"
+		[ "$hooks" = 0 ] || die "$v: counters only, yet $hooks hook(s) on __alloc_pages"
 	fi
 	measure "$v" "$r"
 	# The monitor must have counted what was timed (its text view, issue

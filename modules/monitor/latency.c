@@ -2,76 +2,150 @@
 /*
  * Allocation latency, per order, split fast path / slow path.
  *
- * A kretprobe on __alloc_pages() (ftrace-based: the function has an fentry
- * site) times every call: the entry stores local_clock() in the instance,
- * the return adds the difference to a per-CPU log2 histogram. It costs an
- * ftrace register save and a return trampoline on every allocation, so it
- * is registered only while capture is on (BUDDY_MON_CA_LATENCY) and
- * unregistered when it is switched off, under bm_lat_mutex.
+ * Entry: an ftrace_ops filtered to __alloc_pages() (its fentry site),
+ * without SAVE_REGS, IPMODIFY or RECURSION: the cheapest hook ftrace has,
+ * a call from the function's own trampoline that saves only the argument
+ * registers. It stores a start time in this CPU's slot for the current
+ * context level (task, softirq, hardirq, NMI: bm_level()), together with
+ * the task and its context-switch count (nvcsw + nivcsw).
  *
- * Fast vs slow is exact per call: when __alloc_pages_slowpath() returns,
- * its probe (probes.c) finds the innermost in-flight __alloc_pages()
- * instance of the current task on its shadow stack of return hooks
- * (compat/kprobes.h) and marks it slow, if that instance was entered at
- * the same context level (an interrupt's allocation whose own instance was
- * missed must not mark the interrupted task's).
+ * Exit: __alloc_pages() ends with trace_mm_page_alloc(page, order, ...),
+ * and the monitor's probe on that tracepoint (probes.c) is already there
+ * for the counters. While capture is on it takes this CPU's slot at the
+ * current level and times the request, by the tracepoint's order, if the
+ * slot belongs to the current task and the task has not switched since:
+ * a task that slept, was preempted or migrated finds either another
+ * CPU's slot or a count that moved on, and a slot left behind by a task
+ * that has since left this CPU never matches the next one. Then the slot
+ * is cleared. A request whose slot does not match is counted as missed,
+ * not timed. So there is no return trampoline and no per-call instance to
+ * allocate: the per-allocation cost is one ftrace call and a few loads and
+ * stores in a probe that runs anyway.
  *
- * local_clock() is per-CPU; a task that migrates between entry and return
- * can see a slightly smaller value on the new CPU, so negative differences
- * count as 0. Missed calls (no free instance: more calls in flight than
- * maxactive; or recursion inside another kprobe handler) are counted but
- * not timed and cannot be attributed to an order.
+ * Slow path: __alloc_pages_slowpath() sleeps, and the allocations it
+ * makes itself (reclaim) reuse the slot. Its kretprobe (probes.c) copies,
+ * at entry, the slots of this CPU that belong to the current task with an
+ * unchanged switch count (the entry may run as an int3 handler, where
+ * bm_level() says NMI, so all four are copied); at return, in the
+ * caller's context, it writes the copy for bm_level() back to the slot of
+ * the CPU it returns on, with the switch count of now and the slow flag,
+ * or clears that slot when there is no copy. The tracepoint follows, and
+ * matches.
+ *
+ * Residual cases, all counted as missed rather than timed wrongly:
+ *  - the task is preempted between the entry and the slow path, or
+ *    between the slow path (or the fast path) and the tracepoint;
+ *  - the memcg charge between the slow (or fast) path and the tracepoint
+ *    sleeps in reclaim, or allocates at the same level: its nested
+ *    request takes the slot and clears it, and the outer one is missed;
+ *  - requests in flight when capture is switched on.
+ * Cases that are not caught:
+ *  - a request nested in another at the same level that returns without
+ *    reaching the tracepoint (only fault injection or an order >=
+ *    MAX_ORDER do that) leaves its own slot, and the outer request is
+ *    then timed from the nested one's start, so too short;
+ *  - the slow path's kretprobe missed the call (no free instance, counted
+ *    in BUDDY_MON_A_SLOWPATH_MISSED): if the slow path then neither slept
+ *    nor allocated, the request is timed correctly but as fast path,
+ *    otherwise it is missed;
+ *  - later kernels fire mm_page_alloc from an entry point that does not
+ *    pass __alloc_pages() (try_alloc_pages(), for BPF); such a call
+ *    nested in a request at the same level would end that request. On
+ *    6.1 every mm_page_alloc comes from __alloc_pages().
+ *
+ * local_clock() is per-CPU. A matched fast-path request never left its
+ * CPU; a slow one may have, and can then see a slightly smaller value on
+ * the new CPU, so negative differences count as 0.
+ *
+ * The ftrace_ops is registered only while capture is on, under
+ * bm_lat_mutex. Its filter is set once at load, which also proves the
+ * function is ftrace-able there: the module refuses to load otherwise.
+ * unregister_ftrace_function() waits until no CPU runs the callback (the
+ * ops lives in module data, so ftrace treats it as dynamic and
+ * synchronizes with synchronize_rcu_tasks_rude() and
+ * synchronize_rcu_tasks()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kprobes.h>
+#include <linux/ftrace.h>
+#include <linux/jump_label.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "compat/kprobes.h"
 #include "compat/symbols.h"
 #include "monitor/latency.h"
 
-struct bm_lat_ri {
+/*
+ * One per CPU and context level. Only that level on that CPU writes it
+ * (an interrupt runs at another level), so plain accesses suffice.
+ */
+struct bm_lat_slot {
+	struct task_struct *task;	/* NULL: empty */
+	unsigned long switches;
 	u64 t0;
-	u8 order;
-	u8 level;
 	u8 slow;
+};
+
+struct bm_lat_slots {
+	struct bm_lat_slot lv[BM_NR_LEVELS];
 };
 
 struct bm_lat_max {
 	u64 max_ns[BM_ORDERS][2];
 };
 
+static DEFINE_PER_CPU(struct bm_lat_slots, bm_lat_slots);
+static DEFINE_PER_CPU(u64, bm_lat_missed_pcpu);
 static struct bm_lat_counts __percpu *bm_lat_pcpu;
 static struct bm_lat_max __percpu *bm_lat_max_pcpu;
 static DEFINE_MUTEX(bm_lat_base_mutex);	/* the reset baseline */
 static struct bm_lat_counts *bm_lat_base;
 static u64 bm_lat_missed_base;
 
-static DEFINE_MUTEX(bm_lat_mutex);	/* registration and the fields below */
+static DEFINE_MUTEX(bm_lat_mutex);	/* registration and bm_lat_on */
 static bool bm_lat_on;
-static u64 bm_lat_missed_carry;		/* misses of earlier registrations */
-static struct kretprobe bm_lat_rp;
-static bool bm_lat_registered;		/* read locklessly by the slow path */
+static bool bm_lat_filtered;		/* bm_lat_ops has its filter */
+DEFINE_STATIC_KEY_FALSE(bm_lat_key);	/* the probes consume the slots */
 
-static int bm_lat_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static __always_inline unsigned long bm_switches(struct task_struct *t)
 {
-	struct bm_lat_ri *d = (struct bm_lat_ri *)ri->data;
-	unsigned long order = bm_regs_arg(regs, 1);
-
-	if (order >= BM_ORDERS)
-		return 1;	/* __alloc_pages() rejects it at once */
-	d->order = order;
-	d->level = bm_level();
-	d->slow = 0;
-	d->t0 = local_clock();
-	return 0;
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
 }
+
+/*
+ * The fentry callback of __alloc_pages(). notrace, and it calls nothing
+ * that can be traced or allocate, so it cannot recurse: that is why the
+ * ops does without FTRACE_OPS_FL_RECURSION and its trampoline calls it
+ * directly. It may run preemptible, hence the preempt_disable_notrace().
+ * (With the flag, ftrace_ops_assist_func() wraps it in its recursion lock:
+ * in one TCG guest without init_on_alloc, capture then added 540 ns per
+ * order-0 or order-3 pair over an unloaded kernel instead of 420..460.)
+ */
+static void notrace bm_lat_entry(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op,
+				 struct ftrace_regs *fregs)
+{
+	struct task_struct *t = current;
+	struct bm_lat_slot *s;
+
+	preempt_disable_notrace();
+	s = this_cpu_ptr(&bm_lat_slots.lv[bm_level()]);
+	s->task = t;
+	s->switches = bm_switches(t);
+	s->slow = 0;
+	s->t0 = local_clock();
+	preempt_enable_notrace();
+}
+
+static struct ftrace_ops bm_lat_ops = {
+	.func = bm_lat_entry,
+};
 
 static unsigned int bm_lat_bucket(u64 ns)
 {
@@ -80,13 +154,8 @@ static unsigned int bm_lat_bucket(u64 ns)
 	return min_t(unsigned int, ilog2(ns), BUDDY_LAT_BUCKETS - 1);
 }
 
-static int bm_lat_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void bm_lat_account(unsigned int o, unsigned int s, u64 ns)
 {
-	struct bm_lat_ri *d = (struct bm_lat_ri *)ri->data;
-	s64 delta = (s64)(local_clock() - d->t0);
-	u64 ns = delta > 0 ? delta : 0;
-	unsigned int s = d->slow ? BM_LAT_SLOW : BM_LAT_FAST;
-	unsigned int o = d->order;
 	u64 old, prev;
 
 	this_cpu_inc(bm_lat_pcpu->hist[o][s][bm_lat_bucket(ns)]);
@@ -99,56 +168,109 @@ static int bm_lat_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 			break;
 		old = prev;
 	}
-	return 0;
 }
 
-void bm_lat_mark_slow(unsigned int level)
+void __bm_lat_complete(unsigned int order)
 {
-	struct kretprobe_instance *ri;
-	struct bm_lat_ri *d;
+	struct bm_lat_slot *s = this_cpu_ptr(&bm_lat_slots.lv[bm_level()]);
+	struct task_struct *t = current;
+	u64 now = local_clock();
+	s64 delta;
 
-	if (!READ_ONCE(bm_lat_registered))
+	if (s->task != t || s->switches != bm_switches(t)) {
+		this_cpu_inc(bm_lat_missed_pcpu);
 		return;
-	ri = bm_kretprobe_innermost(&bm_lat_rp);
-	if (!ri)
-		return;
-	d = (struct bm_lat_ri *)ri->data;
-	if (d->level == level)
-		d->slow = 1;
+	}
+	s->task = NULL;
+	delta = (s64)(now - s->t0);
+	bm_lat_account(order, s->slow ? BM_LAT_SLOW : BM_LAT_FAST,
+		       delta > 0 ? delta : 0);
 }
 
+void bm_lat_slow_enter(struct bm_lat_carry *c)
+{
+	struct task_struct *t = current;
+	unsigned long sw = bm_switches(t);
+	struct bm_lat_slots *sl;
+	unsigned int i;
+
+	c->valid = 0;
+	if (!static_branch_unlikely(&bm_lat_key))
+		return;
+	preempt_disable_notrace();
+	sl = this_cpu_ptr(&bm_lat_slots);
+	for (i = 0; i < BM_NR_LEVELS; i++) {
+		if (sl->lv[i].task == t && sl->lv[i].switches == sw) {
+			c->t0[i] = sl->lv[i].t0;
+			c->valid |= BIT(i);
+		}
+	}
+	preempt_enable_notrace();
+}
+
+void bm_lat_slow_return(const struct bm_lat_carry *c, unsigned int level)
+{
+	struct task_struct *t = current;
+	struct bm_lat_slot *s;
+
+	if (!static_branch_unlikely(&bm_lat_key))
+		return;
+	preempt_disable_notrace();
+	s = this_cpu_ptr(&bm_lat_slots.lv[level]);
+	if (c->valid & BIT(level)) {
+		s->task = t;
+		s->switches = bm_switches(t);
+		s->t0 = c->t0[level];
+		s->slow = 1;
+	} else {
+		s->task = NULL;
+	}
+	preempt_enable_notrace();
+}
+
+/*
+ * Called with capture off and no callback or consumer running (see
+ * bm_lat_unregister()), so nothing writes the slots concurrently.
+ */
+static void bm_lat_clear_slots(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&bm_lat_slots, cpu), 0,
+		       sizeof(struct bm_lat_slots));
+}
+
+/*
+ * Slots are cleared first, so a request that was in flight before the
+ * hook existed finds no slot at its tracepoint (missed), never an old one.
+ */
 static int bm_lat_register(void)
 {
 	int ret;
 
-	memset(&bm_lat_rp, 0, sizeof(bm_lat_rp));
-	bm_lat_rp.kp.symbol_name = BM_SYM_ALLOC_PAGES;
-	bm_lat_rp.entry_handler = bm_lat_entry;
-	bm_lat_rp.handler = bm_lat_ret;
-	bm_lat_rp.data_size = sizeof(struct bm_lat_ri);
-	/* Every allocation in flight, sleeping ones included, needs one. */
-	bm_lat_rp.maxactive = max_t(int, 1024, 64 * num_possible_cpus());
-	ret = register_kretprobe(&bm_lat_rp);
+	bm_lat_clear_slots();
+	ret = register_ftrace_function(&bm_lat_ops);
 	if (ret) {
-		pr_err("cannot hook %s on this kernel: error %d\n",
+		pr_err("cannot hook %s on this kernel: ftrace error %d\n",
 		       BM_SYM_ALLOC_PAGES, ret);
 		return ret;
 	}
-	if (!bm_kprobe_on_ftrace(&bm_lat_rp.kp)) {
-		unregister_kretprobe(&bm_lat_rp);
-		pr_err("cannot hook %s on this kernel: not ftrace-able\n",
-		       BM_SYM_ALLOC_PAGES);
-		return -EOPNOTSUPP;
-	}
-	WRITE_ONCE(bm_lat_registered, true);
+	static_branch_enable(&bm_lat_key);
 	return 0;
 }
 
+/*
+ * After this returns, no CPU runs the entry callback (see the top) nor a
+ * consumer that saw the key enabled: those run with preemption disabled
+ * (tracepoint probes, kretprobe handlers), and synchronize_rcu() waits for
+ * such sections.
+ */
 static void bm_lat_unregister(void)
 {
-	WRITE_ONCE(bm_lat_registered, false);
-	unregister_kretprobe(&bm_lat_rp);
-	bm_lat_missed_carry += bm_kretprobe_missed(&bm_lat_rp);
+	static_branch_disable(&bm_lat_key);
+	WARN_ON_ONCE(unregister_ftrace_function(&bm_lat_ops));
+	synchronize_rcu();
 }
 
 int bm_lat_set(bool on)
@@ -161,7 +283,7 @@ int bm_lat_set(bool on)
 	else if (!on && bm_lat_on)
 		bm_lat_unregister();
 	if (!ret)
-		bm_lat_on = on;
+		WRITE_ONCE(bm_lat_on, on);
 	mutex_unlock(&bm_lat_mutex);
 	return ret;
 }
@@ -173,13 +295,11 @@ bool bm_lat_enabled(void)
 
 static u64 bm_lat_missed_raw(void)
 {
-	u64 n;
+	u64 n = 0;
+	int cpu;
 
-	mutex_lock(&bm_lat_mutex);
-	n = bm_lat_missed_carry;
-	if (bm_lat_on)
-		n += bm_kretprobe_missed(&bm_lat_rp);
-	mutex_unlock(&bm_lat_mutex);
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(*per_cpu_ptr(&bm_lat_missed_pcpu, cpu));
 	return n;
 }
 
@@ -240,22 +360,55 @@ void bm_lat_reset(void)
 	mutex_unlock(&bm_lat_base_mutex);
 }
 
+/*
+ * The filter is set here, once, even while capture is off: ftrace accepts
+ * it only for a function it can hook, so a kernel where __alloc_pages()
+ * has no fentry site refuses the module at load, not at the first
+ * latency-mode on. (An ops with an empty filter would hook every function:
+ * it is never registered without this one.)
+ */
+static int bm_lat_set_filter(void)
+{
+	char name[] = BM_SYM_ALLOC_PAGES;	/* ftrace_set_filter() may write */
+	int ret;
+
+	ret = ftrace_set_filter(&bm_lat_ops, name, strlen(name), 1);
+	if (ret) {
+		pr_err("cannot hook %s on this kernel: not ftrace-able (error %d)\n",
+		       BM_SYM_ALLOC_PAGES, ret);
+		return ret;
+	}
+	bm_lat_filtered = true;
+	return 0;
+}
+
 int bm_lat_init(void)
 {
+	int ret;
+
 	bm_lat_pcpu = alloc_percpu(struct bm_lat_counts);
 	bm_lat_max_pcpu = alloc_percpu(struct bm_lat_max);
 	bm_lat_base = kzalloc(sizeof(*bm_lat_base), GFP_KERNEL);
 	if (!bm_lat_pcpu || !bm_lat_max_pcpu || !bm_lat_base) {
-		bm_lat_exit();
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err;
 	}
+	ret = bm_lat_set_filter();
+	if (ret)
+		goto err;
 	return 0;
+err:
+	bm_lat_exit();
+	return ret;
 }
 
-/* Unregisters the probe if it is still on, then frees. */
+/* Unregisters the hook if it is still on, then frees. */
 void bm_lat_exit(void)
 {
 	bm_lat_set(false);
+	if (bm_lat_filtered)
+		ftrace_free_filter(&bm_lat_ops);
+	bm_lat_filtered = false;
 	kfree(bm_lat_base);
 	free_percpu(bm_lat_max_pcpu);
 	free_percpu(bm_lat_pcpu);

@@ -5,6 +5,7 @@
 #ifndef _BM_LATENCY_H
 #define _BM_LATENCY_H
 
+#include <linux/jump_label.h>
 #include <linux/types.h>
 
 #include "monitor/stats.h"
@@ -36,7 +37,36 @@ void bm_lat_read(struct bm_lat_totals *t);
 /* Called by bm_stats_reset() under its mutex. */
 void bm_lat_reset(void);
 
-/* From the slow-path return probe: the current request took the slow path. */
-void bm_lat_mark_slow(unsigned int level);
+/*
+ * What the slow path carries across its sleeps: the start time of the
+ * request in flight at each context level of the current task on this
+ * CPU, where one was recorded (bit n of @valid for level n).
+ */
+struct bm_lat_carry {
+	u64 t0[BM_NR_LEVELS];
+	u8 valid;
+};
+
+/*
+ * From the __alloc_pages_slowpath() kretprobe: at entry (any context, an
+ * int3 handler included) save the current task's slots; at return (at
+ * @level, preemption disabled) put the one of @level back on the now
+ * current CPU, marked slow.
+ */
+void bm_lat_slow_enter(struct bm_lat_carry *c);
+void bm_lat_slow_return(const struct bm_lat_carry *c, unsigned int level);
+
+/*
+ * From the mm_page_alloc probe (preemption disabled): the request of
+ * @order completes now. Does nothing unless capture is on.
+ */
+void __bm_lat_complete(unsigned int order);
+DECLARE_STATIC_KEY_FALSE(bm_lat_key);
+
+static inline void bm_lat_complete(unsigned int order)
+{
+	if (static_branch_unlikely(&bm_lat_key))
+		__bm_lat_complete(order);
+}
 
 #endif /* _BM_LATENCY_H */

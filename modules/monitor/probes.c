@@ -41,6 +41,14 @@
  * expected) are reclaimed after BM_SLOW_STALE and counted as missed, as
  * are kretprobe misses and table overflows (BUDDY_MON_A_SLOWPATH_MISSED).
  *
+ * Latency, while capture is on (latency.c has the whole mechanism and its
+ * residual cases): an ftrace_ops on __alloc_pages() stores the start time
+ * in a per-CPU, per-level slot; the mm_page_alloc probe above ends the
+ * request (bm_lat_complete(), a static branch while capture is off). The
+ * slow-path kretprobe carries the current task's slots across the slow
+ * path, which sleeps and whose own allocations reuse them: it copies them
+ * at entry and writes the one of its level back, marked slow, at return.
+ *
  * Direct compaction: attempts per order and priority come from the
  * kernel's own compaction:mm_compaction_try_to_compact_pages tracepoint
  * (so they agree with it by construction), deferrals from
@@ -201,6 +209,7 @@ static void bm_probe_page_alloc(void *data, struct page *page,
 
 	if (unlikely(order >= BM_ORDERS))
 		return;
+	bm_lat_complete(order);
 	mt = bm_mt_to_uapi(migratetype);
 	if (unlikely(atomic_read(&bm_slow_pending)))
 		bm_slow_consume(page, order, &hit);
@@ -331,6 +340,7 @@ static int bm_tps_register(void)
 struct bm_slow_ri {
 	unsigned int order;
 	bool compacted;		/* set by the direct compaction hook */
+	struct bm_lat_carry lat;
 };
 
 static int bm_slow_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -339,10 +349,12 @@ static int bm_slow_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	/*
 	 * May run in int3 context (in_nmi() is true there): read only the
-	 * arguments here; the context level is taken at return.
+	 * arguments and the latency slots of all levels here; the context
+	 * level is taken at return.
 	 */
 	d->order = bm_regs_arg(regs, 1);
 	d->compacted = false;
+	bm_lat_slow_enter(&d->lat);
 	return 0;
 }
 
@@ -354,7 +366,7 @@ static int bm_slow_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (d->order < BM_ORDERS)
 		bm_slow_record(page, d->order, d->compacted, level);
-	bm_lat_mark_slow(level);
+	bm_lat_slow_return(&d->lat, level);
 	return 0;
 }
 

@@ -222,9 +222,12 @@ enum buddy_mon_latency_attr {
 	BUDDY_MON_LA_FAST_SUM_NS,	/* u64 */
 	BUDDY_MON_LA_SLOW_SUM_NS,	/* u64 */
 	/*
-	 * u64 calls not timed (probe overflow or recursion). A missed call's
-	 * order is unknown: this is one global count, repeated in every
-	 * order's nest; do not sum it over orders.
+	 * u64 calls not timed while capture was on: the call's start could
+	 * not be paired with its end (the task was preempted or slept outside
+	 * the slow path, a nested allocation reused its slot, or it was in
+	 * flight when capture was switched on; monitor/latency.c). This is one
+	 * global count, repeated in every order's nest; do not sum it over
+	 * orders.
 	 */
 	BUDDY_MON_LA_MISSED,
 	BUDDY_MON_LA_PAD,

@@ -61,10 +61,20 @@ assert n >= 300, ('order 3 timed only', n)
 assert o3['fast']['p50_ns'] > 0 and o3['fast']['max_ns'] >= o3['fast']['p50_ns'], o3['fast']
 print('order 3: %d timed, fast p50 %d ns, max %d ns' % (n, o3['fast']['p50_ns'], o3['fast']['max_ns']))
 " || fail "latency capture did not time the order-3 allocations"
-latency_probe() { grep -E ' __alloc_pages\+0x0' /sys/kernel/debug/kprobes/list; }
-latency_probe >/dev/null || fail "no kretprobe on __alloc_pages while latency capture is on"
+# The capture's hook: an ftrace_ops on __alloc_pages itself (its line in
+# enabled_functions names our callback), without saved registers (no R
+# flag) and no kretprobe on the function.
+F=/sys/kernel/tracing/enabled_functions
+[ -r "$F" ] || fail "$F missing: cannot check the latency hook"
+latency_hook() { grep -E '^__alloc_pages \(' "$F"; }
+latency_hook | grep -q 'bm_lat_entry' ||
+	fail "no ftrace hook of ours on __alloc_pages while latency capture is on: $(latency_hook)"
+latency_hook | grep -Eq '^__alloc_pages \([0-9]+\) R' &&
+	fail "the latency hook on __alloc_pages saves registers: $(latency_hook)"
+grep -E ' __alloc_pages\+0x0' /sys/kernel/debug/kprobes/list &&
+	fail "a kprobe on __alloc_pages while latency capture is on"
 bctl latency-mode off || fail "latency-mode off failed"
-latency_probe && fail "the latency kretprobe stayed after latency-mode off"
+latency_hook && fail "the latency hook on __alloc_pages stayed after latency-mode off"
 
 # Events: fragment memory, then order-10 requests that may not compact
 # (gfp light) fail, and each failure is multicast.
@@ -74,9 +84,32 @@ bctl events --json --count 3 --timeout 120s > /tmp/events.jsonl &
 ev=$!
 sleep 2
 free10=$(bctl frag --json | pyjson "print(sum(z['blocks_free'] for z in j['zones']))")
+# Latency capture on again: these requests go through the slow path, which
+# the capture must carry across (and mark slow).
+bctl latency --json > /tmp/lat-before.json || fail "latency failed"
+bctl latency-mode on || fail "latency-mode on failed"
 bctl hot run --order 10 --count $((free10 + 20)) --gfp light > /tmp/hot.txt || fail "hot run failed"
+bctl latency-mode off || fail "latency-mode off failed"
+bctl latency --json > /tmp/lat-after.json || fail "latency failed"
 wait "$ev" || fail "buddyctl events failed"
 bctl hot release >/dev/null
+python3 - "$((free10 + 20))" <<'PY' || fail "latency capture lost the slow-path requests"
+import json, sys
+asked = int(sys.argv[1])
+def o10(path):
+    j = json.load(open(path))
+    orders = j['orders'] if isinstance(j, dict) else j
+    o = [x for x in orders if x['order'] == 10][0]
+    return o['fast']['count'], o['slow']['count'], o['missed']
+f0, s0, m0 = o10('/tmp/lat-before.json')
+f1, s1, m1 = o10('/tmp/lat-after.json')
+fast, slow, missed = f1 - f0, s1 - s0, m1 - m0
+print('order 10 while capturing: %d asked, %d timed fast, %d timed slow, %d not timed (all orders)'
+      % (asked, fast, slow, missed))
+# At least the 20 requests beyond the free blocks fail, after the slow path.
+assert slow >= 1, 'no order-10 request timed as slow'
+assert fast + slow + missed >= asked, 'requests neither timed nor counted as missed'
+PY
 python3 -c "
 import json
 evs = [json.loads(l) for l in open('/tmp/events.jsonl')]
