@@ -3,16 +3,17 @@
 # vm-timeout: 600
 # The physical limit of the 4 MiB challenge (order-10 blocks holding only
 # free and movable pages), as buddy_monitor.ko reports it, against an
-# independent scan (bench/challenge/limit_scan.py), per zone: on a quiet guest, before and
-# after fragmenting it, and after pinning. The scan reads the kernel's
+# independent scan (bench/challenge/limit_scan.py), per zone: on a quiet
+# guest, after fragmenting it, and after pinning. The scan reads the kernel's
 # struct page array through /proc/kcore and shares no code with the module.
 # Both read a live system one after the other (kswapd, the per-CPU lists,
 # our own processes' page tables move a few blocks either way), so with
 # proactive compaction off and a settle pause, the scan must be within 3 %
 # of the blocks (at least 2) of a monitor reading taken just before or
 # just after it. Measured: 160 = 160 quiet; 161 vs 157 filled; 106 vs
-# 102/99 and 109 vs 105/106 pinned. A module that ignored pinned pages would report about 160
-# there, one that counted slab pages as movable about 187.
+# 102/99 and 109 vs 105/106 pinned. A module that ignored pinned pages
+# would report about 160 there, one that counted slab pages as movable
+# about 187.
 . tests/integration/lib.sh
 load_monitor
 load_hot
