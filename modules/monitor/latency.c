@@ -190,13 +190,14 @@ void __bm_lat_complete(unsigned int order)
 void bm_lat_slow_enter(struct bm_lat_carry *c)
 {
 	struct task_struct *t = current;
-	unsigned long sw = bm_switches(t);
 	struct bm_lat_slots *sl;
+	unsigned long sw;
 	unsigned int i;
 
 	c->valid = 0;
 	if (!static_branch_unlikely(&bm_lat_key))
 		return;
+	sw = bm_switches(t);
 	preempt_disable_notrace();
 	sl = this_cpu_ptr(&bm_lat_slots);
 	for (i = 0; i < BM_NR_LEVELS; i++) {
