@@ -84,7 +84,6 @@
 #include <linux/topology.h>
 
 #include "compat/kprobes.h"
-#include "compat/mm.h"
 #include "compat/symbols.h"
 #include "monitor/evacuate.h"
 #include "monitor/frag.h"
