@@ -25,8 +25,7 @@ load_monitor
 load_hot
 hooked && fail "try_to_compact_pages hooked before the evacuate policy was chosen"
 
-mkdir -p /mnt/fill
-mount -t tmpfs -o size=100% tmpfs /mnt/fill
+mount_fill_tmpfs
 # scenario N: fill, punch holes, pin unmovable pages in half the blocks.
 scenario() {
 	rm -rf /mnt/fill/*

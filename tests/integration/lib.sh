@@ -25,6 +25,14 @@ load_hot() {
 		fail "insmod high_order_test.ko failed"
 }
 
+# A tmpfs at /mnt/fill for bench/challenge/fill.py: every page it holds is
+# movable shmem, which is what the fragmented-heap scenarios fill with.
+mount_fill_tmpfs() {
+	mkdir -p /mnt/fill
+	mountpoint -q /mnt/fill || mount -t tmpfs -o size=100% tmpfs /mnt/fill ||
+		fail "cannot mount a tmpfs on /mnt/fill"
+}
+
 # py 'expression using j'  <  json: evaluate with the parsed JSON bound to j.
 pyjson() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); $1"

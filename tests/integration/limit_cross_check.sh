@@ -43,8 +43,7 @@ PY
 }
 
 compare quiet
-mkdir -p /mnt/fill
-mount -t tmpfs -o size=100% tmpfs /mnt/fill
+mount_fill_tmpfs
 python3 bench/challenge/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
 compare filled
 bctl fragment pin --percent 60 --sweep-percent 90 --seed 3 >/dev/null || fail "pin failed"

@@ -19,8 +19,7 @@ T=/sys/kernel/tracing/events/compaction/mm_compaction_try_to_compact_pages
 [ -d "$T" ] || fail "no compaction:mm_compaction_try_to_compact_pages tracepoint"
 hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
 
-mkdir -p /mnt/fill
-mount -t tmpfs -o size=100% tmpfs /mnt/fill
+mount_fill_tmpfs
 python3 bench/challenge/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
 
 vmstat() { grep -E '^compact_(stall|fail|success) ' /proc/vmstat; }

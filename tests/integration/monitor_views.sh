@@ -78,7 +78,7 @@ latency_hook && fail "the latency hook on __alloc_pages stayed after latency-mod
 
 # Events: fragment memory, then order-10 requests that may not compact
 # (gfp light) fail, and each failure is multicast.
-mkdir -p /mnt/fill && mount -t tmpfs -o size=100% tmpfs /mnt/fill
+mount_fill_tmpfs
 python3 bench/challenge/fill.py /mnt/fill 256 2 >/dev/null || fail "fill failed"
 bctl events --json --count 3 --timeout 120s > /tmp/events.jsonl &
 ev=$!

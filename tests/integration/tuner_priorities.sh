@@ -20,8 +20,7 @@ hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
 # A base fill stays; each round removes the previous round's top-up and tops
 # up afresh (a full-priority compaction leaves memory tidy), which keeps the
 # free memory steady and is faster than a fresh fill.
-mkdir -p /mnt/fill
-mount -t tmpfs -o size=100% tmpfs /mnt/fill
+mount_fill_tmpfs
 python3 bench/challenge/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
 round=0
 fragment() {
