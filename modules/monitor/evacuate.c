@@ -146,6 +146,7 @@ static void bm_evac_remember_refusal(unsigned long pfn)
  * error of alloc_contig_range(), or -EBUSY if a page of the emptied range
  * was referenced by someone else (then it is freed page by page).
  */
+#ifdef CONFIG_CONTIG_ALLOC
 static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
 {
 	unsigned long nr = 1UL << order, i;
@@ -170,6 +171,13 @@ static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
 	__free_pages(page, order);
 	return 0;
 }
+#else
+/* Never called: bm_evac_enable() refuses the policy on such a kernel. */
+static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* Refill the candidates from the highest allowed zone that has any. */
 static void bm_evac_scan(gfp_t gfp, unsigned int order,
@@ -321,6 +329,10 @@ int bm_evac_enable(void)
 	unsigned long addr;
 	int ret = 0;
 
+	if (!IS_ENABLED(CONFIG_CONTIG_ALLOC)) {
+		pr_err("evacuate: this kernel has no alloc_contig_range() (CONFIG_CONTIG_ALLOC)\n");
+		return -EOPNOTSUPP;
+	}
 	mutex_lock(&bm_evac_hook_mutex);
 	if (bm_evac_hooked)
 		goto out;
