@@ -6,6 +6,8 @@
 #ifndef _BUDDYCTL_COMPAT_KPROBES_H
 #define _BUDDYCTL_COMPAT_KPROBES_H
 
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/llist.h>
 #include <linux/ptrace.h>
@@ -99,34 +101,62 @@ bm_kretprobe_innermost(struct kretprobe *rp)
 }
 
 /*
- * Address of a kernel symbol, exported or not. kallsyms_lookup_name() is
- * no longer exported (5.7), so its own address is taken from a kprobe
- * planted on it (register_kprobe() resolves symbol names) and it is then
- * called once per symbol. Keep this rare: only for functions the monitor
- * must call and no exported API reaches (wakeup_kcompactd). Calling
- * through such a pointer is not safe with indirect branch tracking, whose
- * sealing removes ENDBR from functions the kernel never takes the address
- * of: refuse there instead of faulting.
+ * Where the kernel function @name starts, exported or not, found without
+ * calling anything through a pointer: register_kprobe() resolves the
+ * name with the kernel's own kallsyms and the probe is removed at once.
+ * kprobes may place the probe past the function's first instruction (an
+ * ENDBR on IBT kernels, sealed or not), so the offset the kernel's symbol
+ * printer reports for the probe address is subtracted.
  */
-static inline int bm_lookup_symbol(const char *name, unsigned long *addr)
+static inline int bm_lookup_function(const char *name, unsigned long *addr)
 {
-#ifdef CONFIG_X86_KERNEL_IBT
-	return -EOPNOTSUPP;
-#else
-	unsigned long (*lookup)(const char *name);
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long probe, off = 0;
+	char sym[KSYM_SYMBOL_LEN];
+	const char *plus;
 	int ret;
 
 	ret = register_kprobe(&kp);
 	if (ret)
 		return ret;
-	lookup = (unsigned long (*)(const char *))kp.addr;
+	probe = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
-	if (WARN_ON_ONCE(!lookup))
+	if (WARN_ON_ONCE(!probe))
 		return -ENOENT;
-	*addr = lookup(name);
-	return *addr ? 0 : -ENOENT;
-#endif
+	snprintf(sym, sizeof(sym), "%pS", (void *)probe);
+	plus = strchr(sym, '+');
+	if (!plus || sscanf(plus, "+%lx/", &off) != 1 || off > probe)
+		return -ENOENT;
+	*addr = probe - off;
+	return 0;
 }
+
+/*
+ * May the function at @addr be called through a pointer? With indirect
+ * branch tracking (CONFIG_X86_KERNEL_IBT) an indirect call must land on an
+ * ENDBR64 instruction, and at boot the kernel overwrites (seals) the ENDBR
+ * of every function whose address it never takes, so an indirect call to
+ * such a function raises #CP. Read the first instruction and require the
+ * real ENDBR64; the kernel's is_endbr() also accepts the sealed form,
+ * which is why it is not used here. Without IBT every function may be.
+ */
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/ibt.h>
+#include <linux/uaccess.h>
+
+static inline bool bm_indirect_callable(unsigned long addr)
+{
+	u32 insn;
+
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn == gen_endbr();
+}
+#else
+static inline bool bm_indirect_callable(unsigned long addr)
+{
+	return true;
+}
+#endif
 
 #endif /* _BUDDYCTL_COMPAT_KPROBES_H */

@@ -138,6 +138,23 @@ static inline struct zoneref *bm_zonelist_next(struct zoneref *z,
 	return z;
 }
 
+/*
+ * Empty [start, end) of movable pages and take it, as CMA does. 6.17
+ * replaced the migratetype argument with acr_flags_t (ACR_FLAGS_NONE for
+ * a request that is not CMA's, which is a macro: the feature test).
+ */
+#ifdef CONFIG_CONTIG_ALLOC
+static inline int bm_alloc_contig_range(unsigned long start, unsigned long end,
+					gfp_t gfp)
+{
+#ifdef ACR_FLAGS_NONE
+	return alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp);
+#else
+	return alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp);
+#endif
+}
+#endif
+
 /* Movable non-LRU pages (zsmalloc, balloon, z3fold): kernel name varies. */
 static inline bool bm_page_movable_ops(struct page *page)
 {

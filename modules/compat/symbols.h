@@ -20,6 +20,18 @@
 #define BM_SYM_ALLOC_PAGES "__alloc_pages"
 #endif
 
+/*
+ * Where latency capture times a request from: the innermost entry that
+ * every page allocation passes and that fires mm_page_alloc. 6.14 moved
+ * both into __alloc_frozen_pages_noprof(), which slab calls directly;
+ * that name lives in mm/internal.h, so the running kernel decides: the
+ * first of these that ftrace accepts is used (monitor/latency.c).
+ */
+#define BM_SYM_ALLOC_ENTRY_CANDIDATES {				\
+	"__alloc_frozen_pages_noprof",				\
+	BM_SYM_ALLOC_PAGES,					\
+}
+
 /* Static, so not renamed by the profiling work. */
 #define BM_SYM_DIRECT_COMPACT "__alloc_pages_direct_compact"
 

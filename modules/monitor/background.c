@@ -18,7 +18,11 @@
  * deferral, and goes back to sleep. That is cheaper and better behaved
  * than compacting here (compact_node() is not exported and would block
  * this worker for the whole node). wakeup_kcompactd is not exported: its
- * address is looked up once at load through compat/kprobes.h.
+ * address is looked up through compat/kprobes.h the first time the trigger
+ * is switched on, not at load, so a kernel where it cannot be called
+ * refuses only this feature. That is a kernel with indirect branch
+ * tracking, which seals wakeup_kcompactd (the kernel never takes its
+ * address): an indirect call to it would fault, so the call is refused.
  *
  * Rate limit: at most one trigger per node per BM_BG_MIN_GAP_MS, and never
  * more often than every other check. A suppressed trigger is counted.
@@ -183,18 +187,33 @@ void bm_bg_reset(void)
 	spin_unlock(&bm_bg_lock);
 }
 
-int bm_bg_init(void)
+/* Callers serialize (the config mutex). */
+int bm_bg_available(const char **why)
 {
 	unsigned long addr;
 	int ret;
 
-	ret = bm_lookup_symbol(BM_SYM_WAKEUP_KCOMPACTD, &addr);
+	if (bm_wakeup_kcompactd)
+		return 0;
+	ret = bm_lookup_function(BM_SYM_WAKEUP_KCOMPACTD, &addr);
 	if (ret) {
-		pr_err("cannot find %s on this kernel: error %d\n",
+		pr_err("background: cannot find %s on this kernel: error %d\n",
 		       BM_SYM_WAKEUP_KCOMPACTD, ret);
+		*why = "background trigger: wakeup_kcompactd not found on this kernel";
 		return ret;
 	}
+	if (!bm_indirect_callable(addr)) {
+		pr_err("background: %s is sealed by indirect branch tracking and cannot be called\n",
+		       BM_SYM_WAKEUP_KCOMPACTD);
+		*why = "background trigger: not available on this kernel (indirect branch tracking seals wakeup_kcompactd)";
+		return -EOPNOTSUPP;
+	}
 	bm_wakeup_kcompactd = (void (*)(pg_data_t *, int, int))addr;
+	return 0;
+}
+
+int bm_bg_init(void)
+{
 	bm_bg_nodes = kcalloc(MAX_NUMNODES, sizeof(*bm_bg_nodes), GFP_KERNEL);
 	if (!bm_bg_nodes)
 		return -ENOMEM;

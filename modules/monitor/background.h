@@ -17,6 +17,8 @@ struct bm_bg_counts {
 };
 
 int bm_bg_init(void);
+/* 0 when the trigger can run on this kernel; else why not, in @why. */
+int bm_bg_available(const char **why);
 void bm_bg_exit(void);
 
 /* Apply a configuration; sleeps (cancels the work when disabling). */

@@ -4,7 +4,10 @@
  * its part in a form its hot path can read atomically (the tuner a packed
  * word, events a rate, latency and background their own switch).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mutex.h>
+#include <linux/printk.h>
 
 #include "monitor/background.h"
 #include "monitor/config.h"
@@ -48,7 +51,7 @@ void bm_config_unlock(void)
 	mutex_unlock(&bm_config_mutex);
 }
 
-static int __bm_config_set(const struct bm_config *cfg)
+static int __bm_config_set(const struct bm_config *cfg, const char **why)
 {
 	struct bm_tuner_cfg t = {
 		.policy = cfg->policy,
@@ -60,13 +63,20 @@ static int __bm_config_set(const struct bm_config *cfg)
 	lockdep_assert_held(&bm_config_mutex);
 	/* First: the one step that can fail and that nothing else undoes. */
 	if (cfg->policy == BUDDY_POLICY_EVACUATE) {
-		ret = bm_evac_enable();
+		ret = bm_evac_enable(why);
+		if (ret)
+			return ret;
+	}
+	if (cfg->bg_enabled) {
+		ret = bm_bg_available(why);
 		if (ret)
 			return ret;
 	}
 	ret = bm_lat_set(cfg->latency);
-	if (ret)
+	if (ret) {
+		*why = "cannot switch latency capture: probe registration failed";
 		return ret;
+	}
 	bm_events_set_rate(cfg->events_per_sec);
 	bm_tuner_set(t);
 	bm_bg_configure(cfg->bg_enabled, cfg->bg_order, cfg->bg_interval_ms);
@@ -75,9 +85,9 @@ static int __bm_config_set(const struct bm_config *cfg)
 }
 
 /* Caller holds bm_config_lock(). */
-int bm_config_set(const struct bm_config *cfg)
+int bm_config_set(const struct bm_config *cfg, const char **why)
 {
-	return __bm_config_set(cfg);
+	return __bm_config_set(cfg, why);
 }
 
 /* Caller holds bm_config_lock(), or is the only user (load time). */
@@ -88,10 +98,13 @@ void bm_config_get(struct bm_config *cfg)
 
 int bm_config_init(const struct bm_config *cfg)
 {
+	const char *why = "";
 	int ret;
 
 	mutex_lock(&bm_config_mutex);
-	ret = __bm_config_set(cfg);
+	ret = __bm_config_set(cfg, &why);
 	mutex_unlock(&bm_config_mutex);
+	if (ret)
+		pr_err("cannot apply the module parameters: %s\n", why);
 	return ret;
 }

@@ -36,7 +36,7 @@ void bm_config_get(struct bm_config *cfg);
  * latency switch can fail (registering its probe); it is applied first,
  * so on error nothing has changed.
  */
-int bm_config_set(const struct bm_config *cfg);
+int bm_config_set(const struct bm_config *cfg, const char **why);
 
 /* Serialize a read-modify-write of the configuration. */
 void bm_config_lock(void);

@@ -34,7 +34,19 @@
  * refused) the wrapper calls the real try_to_compact_pages() and the
  * kernel compacts as it would have. The real call enters the same ftrace
  * site; the hook recognises it by its return address inside this module
- * and lets it through. The compaction tracepoint only fires for real
+ * and lets it through.
+ *
+ * Kernels with indirect branch tracking (CONFIG_X86_KERNEL_IBT: Debian's
+ * 6.12, RHEL 10) seal try_to_compact_pages(), which the kernel only ever
+ * calls directly, so calling it through a pointer would fault. Redirecting
+ * to the wrapper is still safe (the trampoline returns into it, and its
+ * own address is taken here, so it starts with ENDBR), but the fallback
+ * cannot call the real function: there a request the wrapper cannot serve
+ * ends with COMPACT_SKIPPED, which sends the allocator to reclaim and,
+ * for requests that may retry, back to compaction, where the policy tries
+ * again. A block that cannot be emptied by alloc_contig_range() holds a
+ * page that compaction cannot move either, so little is lost. The load
+ * log says which of the two fallbacks this kernel gets. The compaction tracepoint only fires for real
  * compactions, so the monitor's compaction counts stay the kernel's.
  *
  * Handing the block back whole. alloc_contig_range() leaves 1 << order
@@ -84,6 +96,7 @@
 #include <linux/topology.h>
 
 #include "compat/kprobes.h"
+#include "compat/mm.h"
 #include "compat/symbols.h"
 #include "monitor/evacuate.h"
 #include "monitor/frag.h"
@@ -101,7 +114,8 @@ typedef enum compact_result (*bm_ttcp_fn)(gfp_t gfp, unsigned int order,
 					  const struct alloc_context *ac,
 					  enum compact_priority prio,
 					  struct page **capture);
-static bm_ttcp_fn bm_real_ttcp;
+static unsigned long bm_ttcp_addr;
+static bm_ttcp_fn bm_real_ttcp;	/* NULL where IBT forbids the call */
 
 static DEFINE_MUTEX(bm_evac_hook_mutex);	/* registration */
 static bool bm_evac_hooked;
@@ -154,8 +168,8 @@ static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
 	int ret;
 
 	/* Migrate under the request's own limits (no FS for GFP_NOFS ...). */
-	ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-				 (gfp & GFP_KERNEL) | __GFP_NOWARN);
+	ret = bm_alloc_contig_range(pfn, pfn + nr,
+				    (gfp & GFP_KERNEL) | __GFP_NOWARN);
 	if (ret)
 		return ret;
 	page = pfn_to_page(pfn);
@@ -292,10 +306,12 @@ bm_evac_try_to_compact_pages(gfp_t gfp, unsigned int order,
 	ret = bm_evac_one(gfp, order, &d);
 	d.time_ns = ktime_get_ns() - t0;
 	bm_evac_account(&d);
-	if (ret)
+	if (!ret)
+		r = COMPACT_SUCCESS;
+	else if (bm_real_ttcp)
 		r = bm_real_ttcp(gfp, order, alloc_flags, ac, prio, capture);
 	else
-		r = COMPACT_SUCCESS;
+		r = COMPACT_SKIPPED;
 	atomic_dec(&bm_evac_inflight);
 	return r;
 }
@@ -315,8 +331,14 @@ static void notrace bm_evac_ftrace(unsigned long ip, unsigned long parent_ip,
 	if (!(gfp & __GFP_IO) || !in_task() || !bm_probes_take_evacuation())
 		return;
 	atomic_inc(&bm_evac_inflight);
-	ftrace_instruction_pointer_set(fregs,
-				       (unsigned long)bm_evac_try_to_compact_pages);
+	/*
+	 * With FTRACE_OPS_FL_SAVE_REGS the trampoline returns to the saved
+	 * instruction pointer on every kernel; this avoids the ftrace_regs
+	 * accessor, which was renamed in 6.12 and is a no-op stub where the
+	 * architecture lacks it.
+	 */
+	instruction_pointer_set(regs,
+				(unsigned long)bm_evac_try_to_compact_pages);
 }
 
 static struct ftrace_ops bm_evac_ops = {
@@ -324,29 +346,39 @@ static struct ftrace_ops bm_evac_ops = {
 	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
 };
 
-int bm_evac_enable(void)
+int bm_evac_enable(const char **why)
 {
 	unsigned long addr;
 	int ret = 0;
 
 	if (!IS_ENABLED(CONFIG_CONTIG_ALLOC)) {
 		pr_err("evacuate: this kernel has no alloc_contig_range() (CONFIG_CONTIG_ALLOC)\n");
+		*why = "evacuate: this kernel has no alloc_contig_range() (CONFIG_CONTIG_ALLOC)";
 		return -EOPNOTSUPP;
 	}
 	mutex_lock(&bm_evac_hook_mutex);
 	if (bm_evac_hooked)
 		goto out;
-	ret = bm_lookup_symbol(BM_SYM_TRY_TO_COMPACT, &addr);
+	ret = bm_lookup_function(BM_SYM_TRY_TO_COMPACT, &addr);
 	if (ret) {
 		pr_err("evacuate: cannot find %s on this kernel: error %d\n",
 		       BM_SYM_TRY_TO_COMPACT, ret);
+		*why = "evacuate: try_to_compact_pages not found on this kernel";
 		goto out;
 	}
-	bm_real_ttcp = (bm_ttcp_fn)addr;
+	bm_ttcp_addr = addr;
+	if (bm_indirect_callable(addr)) {
+		bm_real_ttcp = (bm_ttcp_fn)addr;
+	} else {
+		bm_real_ttcp = NULL;
+		pr_info("evacuate: %s is sealed by indirect branch tracking; a request the policy cannot serve goes to reclaim, not compaction\n",
+			BM_SYM_TRY_TO_COMPACT);
+	}
 	ret = ftrace_set_filter_ip(&bm_evac_ops, addr, 0, 0);
 	if (ret) {
 		pr_err("evacuate: cannot hook %s: not ftrace-able (error %d)\n",
 		       BM_SYM_TRY_TO_COMPACT, ret);
+		*why = "evacuate: try_to_compact_pages cannot be traced on this kernel";
 		goto out;
 	}
 	ret = register_ftrace_function(&bm_evac_ops);
@@ -354,6 +386,9 @@ int bm_evac_enable(void)
 		/* -EBUSY: another IPMODIFY user (a livepatch) owns it. */
 		pr_err("evacuate: cannot hook %s: error %d\n",
 		       BM_SYM_TRY_TO_COMPACT, ret);
+		*why = ret == -EBUSY ?
+		       "evacuate: another tracer (a livepatch?) already redirects try_to_compact_pages" :
+		       "evacuate: cannot hook try_to_compact_pages (see the kernel log)";
 		ftrace_set_filter_ip(&bm_evac_ops, addr, 1, 0);
 		goto out;
 	}
@@ -382,8 +417,7 @@ void bm_evac_exit(void)
 	mutex_lock(&bm_evac_hook_mutex);
 	if (bm_evac_hooked) {
 		unregister_ftrace_function(&bm_evac_ops);
-		ftrace_set_filter_ip(&bm_evac_ops, (unsigned long)bm_real_ttcp,
-				     1, 0);
+		ftrace_set_filter_ip(&bm_evac_ops, bm_ttcp_addr, 1, 0);
 		while (atomic_read(&bm_evac_inflight))
 			msleep(20);
 		synchronize_rcu_tasks();

@@ -25,7 +25,7 @@ struct bm_evac_counts {
  * Place the hook on try_to_compact_pages() if it is not there yet (it then
  * stays until unload; it acts only when the tuner asks). Sleeps.
  */
-int bm_evac_enable(void);
+int bm_evac_enable(const char **why);
 
 void bm_evac_read(struct bm_evac_counts *c);
 void bm_evac_reset(void);

@@ -69,6 +69,7 @@
 
 #include <linux/ftrace.h>
 #include <linux/jump_label.h>
+#include <linux/kallsyms.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -110,6 +111,7 @@ static u64 bm_lat_missed_base;
 
 static DEFINE_MUTEX(bm_lat_mutex);	/* registration and bm_lat_on */
 static bool bm_lat_on;
+static const char *bm_lat_entry_name;	/* the function hooked */
 static bool bm_lat_filtered;		/* bm_lat_ops has its filter */
 DEFINE_STATIC_KEY_FALSE(bm_lat_key);	/* the probes consume the slots */
 
@@ -254,7 +256,7 @@ static int bm_lat_register(void)
 	ret = register_ftrace_function(&bm_lat_ops);
 	if (ret) {
 		pr_err("cannot hook %s on this kernel: ftrace error %d\n",
-		       BM_SYM_ALLOC_PAGES, ret);
+		       bm_lat_entry_name, ret);
 		return ret;
 	}
 	static_branch_enable(&bm_lat_key);
@@ -363,24 +365,35 @@ void bm_lat_reset(void)
 
 /*
  * The filter is set here, once, even while capture is off: ftrace accepts
- * it only for a function it can hook, so a kernel where __alloc_pages()
- * has no fentry site refuses the module at load, not at the first
+ * it only for a function it can hook, so a kernel where the allocator's
+ * entry has no fentry site refuses the module at load, not at the first
  * latency-mode on. (An ops with an empty filter would hook every function:
- * it is never registered without this one.)
+ * it is never registered without this one.) The entry is the first of
+ * BM_SYM_ALLOC_ENTRY_CANDIDATES that this kernel has: from 6.14 on, slab
+ * pages enter the allocator below __alloc_pages_noprof(), in
+ * __alloc_frozen_pages_noprof(), which every request then passes and
+ * which fires mm_page_alloc; that name is declared in mm/internal.h only,
+ * so the running kernel is asked rather than the headers.
  */
 static int bm_lat_set_filter(void)
 {
-	char name[] = BM_SYM_ALLOC_PAGES;	/* ftrace_set_filter() may write */
-	int ret;
+	static const char * const names[] = BM_SYM_ALLOC_ENTRY_CANDIDATES;
+	char name[KSYM_NAME_LEN];	/* ftrace_set_filter() may write */
+	unsigned int i;
+	int ret = -ENOENT;
 
-	ret = ftrace_set_filter(&bm_lat_ops, name, strlen(name), 1);
-	if (ret) {
-		pr_err("cannot hook %s on this kernel: not ftrace-able (error %d)\n",
-		       BM_SYM_ALLOC_PAGES, ret);
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		strscpy(name, names[i], sizeof(name));
+		ret = ftrace_set_filter(&bm_lat_ops, name, strlen(name), 1);
+		if (!ret) {
+			bm_lat_entry_name = names[i];
+			bm_lat_filtered = true;
+			return 0;
+		}
 	}
-	bm_lat_filtered = true;
-	return 0;
+	pr_err("cannot hook %s on this kernel: not ftrace-able (error %d)\n",
+	       BM_SYM_ALLOC_PAGES, ret);
+	return ret;
 }
 
 int bm_lat_init(void)

@@ -253,10 +253,11 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 	if (err) {
 		GENL_SET_ERR_MSG(info, "invalid configuration");
 	} else {
-		err = bm_config_set(&cfg);
-		if (err)
-			GENL_SET_ERR_MSG(info,
-					 "cannot switch latency capture: probe registration failed");
+		why = "cannot apply the configuration (see the kernel log)";
+		err = bm_config_set(&cfg, &why);
+		/* A static string from the module: extack keeps the pointer. */
+		if (err && info->extack)
+			info->extack->_msg = why;
 	}
 	bm_config_get(&cfg);
 	bm_config_unlock();
