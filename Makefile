@@ -5,21 +5,26 @@
 #   make demo         run the main job in a QEMU guest and print its results
 #   make check        unit tests on the host, integration tests in the guest
 #   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
+#   make check-kernels  the modules built and the integration suite run on
+#                     every kernel of scripts/kernels (KERNELS="6.12 6.1-rt")
 #   make challenge    the full 4 MiB experiment (7 policies x 5 repetitions)
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
 #   make deps         install the Debian packages buddyctl needs (root)
 #
-# KERNEL is the stock Debian release the modules are built for and the test
-# bed boots; it defaults to the one pinned in scripts/kernel-pin.
+# KERNEL is the stock Debian kernel the modules are built for and the test
+# bed boots: a name or release from scripts/kernels (default: its first
+# line), resolved to the release Debian still has (scripts/fetch-kernel).
 
-KERNEL ?= $(shell grep -v '^\#' scripts/kernel-pin | grep -m1 .)
 BUILD  ?= build
-KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KERNEL)/root/usr/src/linux-headers-$(KERNEL)
+KERNEL ?= $(shell awk '!/^\#/ && NF { print $$2; exit }' scripts/kernels)
+# Evaluated once, and only by targets that need the headers (the fetch).
+KRELEASE = $(eval KRELEASE := $$(shell scripts/fetch-kernel $(KERNEL) | tail -n1))$(KRELEASE)
+KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KRELEASE)/root/usr/src/linux-headers-$(KRELEASE)
 JOBS   ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help
+.PHONY: all deps userspace modules modules-clean kernel check check-kernels unit-check demo challenge bench-overhead clean help
 
 all: userspace modules
 
@@ -31,27 +36,36 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then scripts/deps install; else scripts/deps check; fi
 
 $(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DBUDDYCTL_KERNEL=$(KERNEL)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
 
 userspace: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The stock kernel's headers, fetched by package name into the build tree
-# (skipped when KDIR points elsewhere, e.g. /lib/modules/$(uname -r)/build).
+# The stock kernel's headers are fetched by package name into the build
+# tree when KRELEASE is computed above (not when KDIR points elsewhere,
+# e.g. /lib/modules/$(uname -r)/build). M= is modules/, never the
+# repository root: Kbuild's clean deletes every object below M=, and the
+# kernel cache and CMake's objects live in build/.
 kernel: | deps
-	@case "$(KDIR)" in $(CURDIR)/$(BUILD)/kernels/*) scripts/fetch-kernel $(KERNEL);; esac
+	@test -f $(KDIR)/Makefile || { echo "no kernel build tree at $(KDIR): install the headers (apt-get install linux-headers-$$(uname -r))" >&2; exit 1; }
+	@if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' $(KDIR)/.config 2>/dev/null && ! command -v pahole >/dev/null; then \
+		echo "pahole is needed to build modules for this kernel (BTF): apt-get install dwarves" >&2; exit 1; fi
 
 modules: kernel
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/modules modules
 
 modules-clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean
 
 unit-check: userspace
 	ctest --test-dir $(BUILD) --output-on-failure -LE integration
 
 check: all
-	ctest --test-dir $(BUILD) --output-on-failure
+	BUDDYCTL_KERNEL=$(KERNEL) ctest --test-dir $(BUILD) --output-on-failure
+
+KERNELS ?=
+check-kernels: userspace
+	scripts/check-kernels $(KERNELS)
 
 demo: all
 	scripts/demo
@@ -63,7 +77,7 @@ bench-overhead: all
 	bench/overhead/run
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean 2>/dev/null
 	rm -rf $(BUILD)/CMakeFiles $(BUILD)/CMakeCache.txt $(BUILD)/cli $(BUILD)/libbuddyctl $(BUILD)/tests $(BUILD)/bench
 
 -include mk/*.mk

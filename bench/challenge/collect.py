@@ -81,6 +81,7 @@ def main():
     per_order = {o["order"]: o for o in stats["orders"]}
     record = {
         "policy": policy,
+        "kernel": os.uname().release,
         "seed": int(seed),
         "config": load(d, "config.json"),
         "fill": load(d, "fill.json"),

@@ -31,8 +31,9 @@ b=./build/cli/buddyctl
 tmp=$(mktemp -d)
 log() { echo "[$policy] $*" >&2; }
 
-insmod modules/buddy_monitor.ko
-insmod modules/high_order_test.ko
+. scripts/guest-lib.sh
+insmod "$(module_dir)/buddy_monitor.ko"
+insmod "$(module_dir)/high_order_test.ko"
 case "$policy" in
 stock|proactive|compact-memory) $b policy off ;;
 adaptive-*) $b policy adaptive; $b set-threshold "${policy#adaptive-}" ;;

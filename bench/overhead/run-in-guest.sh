@@ -53,7 +53,8 @@
 #
 # Environment: ROUNDS (7), ITERS0 (200000), ITERS3 (50000), BATCH0 and
 # BATCH3 (pairs per batch, default auto), BENCH_CPU (1), STAT (min),
-# OUT (build/bench/overhead.json), MONITOR (modules/buddy_monitor.ko).
+# OUT (build/bench/overhead.json), MONITOR (modules/buddy_monitor.ko),
+# BENCH_KO (bench/overhead/alloc_bench.ko).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-7}
@@ -65,7 +66,7 @@ BENCH_CPU=${BENCH_CPU:-1}
 STAT=${STAT:-min}
 OUT=${OUT:-build/bench/overhead.json}
 MONITOR=${MONITOR:-modules/buddy_monitor.ko}
-BENCH_KO=bench/overhead/alloc_bench.ko
+BENCH_KO=${BENCH_KO:-bench/overhead/alloc_bench.ko}
 BENCH=/sys/kernel/debug/alloc_bench
 FTRACE_ENABLED=/sys/kernel/tracing/enabled_functions
 BPF_PROG='tracepoint:kmem:mm_page_alloc { @[args->order] = count(); }'

@@ -13,15 +13,33 @@ note() { echo "[$TEST] $*"; }
 
 bctl() { "$BUDDYCTL" "$@"; }
 
+. scripts/guest-lib.sh
+# The modules built for the running kernel (see module_dir).
+MODDIR=$(module_dir)
+[ -f "$MODDIR/buddy_monitor.ko" ] ||
+	fail "no modules built for $(uname -r) in $MODDIR (make modules, or scripts/build-modules)"
+
+# The allocator entry that latency capture hooks, as ftrace's
+# enabled_functions lists it: __alloc_pages up to 6.9, __alloc_pages_noprof
+# from 6.10, __alloc_frozen_pages_noprof from 6.14.
+ALLOC_ENTRY_RE='^(__alloc_pages|__alloc_pages_noprof|__alloc_frozen_pages_noprof) \('
+
+# True on a kernel where the monitor said at load that indirect branch
+# tracking seals try_to_compact_pages (the evacuate policy then falls back
+# to reclaim, not compaction) once the evacuate policy was chosen.
+evacuate_sealed() {
+	dmesg | grep -q 'evacuate: try_to_compact_pages is sealed by indirect branch tracking'
+}
+
 load_monitor() {
-	lsmod | grep -q '^buddy_monitor ' || insmod modules/buddy_monitor.ko "$@" ||
+	lsmod | grep -q '^buddy_monitor ' || insmod "$MODDIR/buddy_monitor.ko" "$@" ||
 		fail "insmod buddy_monitor.ko failed"
 }
 unload_monitor() {
 	! lsmod | grep -q '^buddy_monitor ' || rmmod buddy_monitor || fail "rmmod buddy_monitor failed"
 }
 load_hot() {
-	lsmod | grep -q '^high_order_test ' || insmod modules/high_order_test.ko "$@" ||
+	lsmod | grep -q '^high_order_test ' || insmod "$MODDIR/high_order_test.ko" "$@" ||
 		fail "insmod high_order_test.ko failed"
 }
 

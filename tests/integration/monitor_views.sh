@@ -61,17 +61,17 @@ assert n >= 300, ('order 3 timed only', n)
 assert o3['fast']['p50_ns'] > 0 and o3['fast']['max_ns'] >= o3['fast']['p50_ns'], o3['fast']
 print('order 3: %d timed, fast p50 %d ns, max %d ns' % (n, o3['fast']['p50_ns'], o3['fast']['max_ns']))
 " || fail "latency capture did not time the order-3 allocations"
-# The capture's hook: an ftrace_ops on __alloc_pages itself (its line in
+# The capture's hook: an ftrace_ops on the allocator's entry itself (its line in
 # enabled_functions names our callback), without saved registers (no R
 # flag) and no kretprobe on the function.
 F=/sys/kernel/tracing/enabled_functions
 [ -r "$F" ] || fail "$F missing: cannot check the latency hook"
-latency_hook() { grep -E '^__alloc_pages \(' "$F"; }
+latency_hook() { grep -E "$ALLOC_ENTRY_RE" "$F"; }
 latency_hook | grep -q 'bm_lat_entry' ||
 	fail "no ftrace hook of ours on __alloc_pages while latency capture is on: $(latency_hook)"
-latency_hook | grep -Eq '^__alloc_pages \([0-9]+\) R' &&
+latency_hook | grep -Eq '\([0-9]+\) R' &&
 	fail "the latency hook on __alloc_pages saves registers: $(latency_hook)"
-grep -E ' __alloc_pages\+0x0' /sys/kernel/debug/kprobes/list &&
+grep -E ' __alloc_(frozen_)?pages(_noprof)?\+0x0' /sys/kernel/debug/kprobes/list &&
 	fail "a kprobe on __alloc_pages while latency capture is on"
 bctl latency-mode off || fail "latency-mode off failed"
 latency_hook && fail "the latency hook on __alloc_pages stayed after latency-mode off"

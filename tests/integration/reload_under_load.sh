@@ -10,14 +10,14 @@ K=/sys/kernel/debug/kprobes/list
 F=/sys/kernel/tracing/enabled_functions
 [ -r "$K" ] && [ -r "$F" ] || fail "$K or $F missing: the checks below would prove nothing"
 hooks() { grep -E '__alloc_pages_slowpath|__alloc_pages_direct_compact' "$K" "$F" 2>/dev/null; }
-# Latency capture's hook: an ftrace_ops on __alloc_pages, only while it is on.
-lat_hook() { grep -E '^__alloc_pages \(' "$F"; }
+# Latency capture's hook: an ftrace_ops on the allocator's entry, only while it is on.
+lat_hook() { grep -E "$ALLOC_ENTRY_RE" "$F"; }
 # Cycle i % 4: 0 capture off throughout; 1 loaded on, switched off, then
 # unloaded; 2 loaded off, switched on, unloaded while on; 3 loaded on and
 # unloaded while on.
 for i in $(seq 1 20); do
 	case $((i % 4)) in 1|3) lat=1 ;; *) lat=0 ;; esac
-	insmod modules/buddy_monitor.ko latency=$lat || fail "insmod #$i failed"
+	insmod "$MODDIR/buddy_monitor.ko" latency=$lat || fail "insmod #$i failed"
 	bctl stats >/dev/null || fail "stats after insmod #$i failed"
 	[ -n "$(hooks)" ] || fail "no hook listed while loaded (#$i): the check below would prove nothing"
 	if [ "$lat" = 1 ]; then
