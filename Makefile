@@ -3,6 +3,7 @@
 #
 #   make              build everything: userspace and the modules for KERNEL
 #   make demo         run the main job in a QEMU guest and print its results
+#                     (KERNEL=6.12 runs it on another kernel of the matrix)
 #   make check        unit tests on the host, integration tests in the guest
 #   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
 #   make check-kernels  the modules built and the integration suite run on
@@ -68,13 +69,13 @@ check-kernels: userspace
 	scripts/check-kernels $(KERNELS)
 
 demo: all
-	scripts/demo
+	BUDDYCTL_KERNEL=$(KERNEL) scripts/demo
 
 challenge: all
-	bench/challenge/run
+	BUDDYCTL_KERNEL=$(KERNEL) bench/challenge/run
 
 bench-overhead: all
-	bench/overhead/run
+	BUDDYCTL_KERNEL=$(KERNEL) bench/overhead/run
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean 2>/dev/null

@@ -14,11 +14,14 @@ do, so it shares no code with the module. /proc/kpageflags cannot do it:
 it exports flags and the map count, not the reference count, so a page the
 kernel allocated without flags (a pinned page, a vmalloc page) looks free.
 
-Layout constants are those of x86-64 Linux 6.1 (struct page is 64 bytes:
-flags at 0, compound_head at 8, mapping at 24, _refcount at 52; PG_lru is
-bit 4, PG_head bit 16); the vmemmap base is read from the kernel's
-vmemmap_base variable (randomized with KASLR). Needs root, /proc/kcore and
-/proc/kallsyms with real addresses.
+The layout of struct page (its size and the offsets of flags,
+compound_head, mapping and _refcount) and the bits PG_lru and PG_head are
+read from the running kernel's BTF (/sys/kernel/btf/vmlinux), so the scan
+holds on every kernel that has it (Debian's do; the layout moved between
+6.1 and 6.12 in the page flags); PAGE_MAPPING_MOVABLE is a macro, not in
+BTF, and has been 2 throughout. The vmemmap base is read from the
+kernel's vmemmap_base variable (randomized with KASLR). Needs root,
+/proc/kcore and /proc/kallsyms with real addresses.
 
 Prints one JSON object: {"order": N, "zones": [{"node", "zone",
 "start_pfn", "spanned", "blocks_total", "blocks_recoverable"}]}.
@@ -30,11 +33,100 @@ import json
 import re
 import struct
 
-PAGE_STRUCT = 64
-PG_LRU = 1 << 4
-PG_HEAD = 1 << 16
 PAGE_MAPPING_FLAGS = 3
 PAGE_MAPPING_MOVABLE = 2
+BTF_PATH = "/sys/kernel/btf/vmlinux"
+
+
+class Btf:
+    """The few answers this scan needs from a kernel's BTF blob."""
+
+    # Bytes that follow struct btf_type, per kind: fixed, and per vlen entry.
+    EXTRA = {1: (4, 0), 3: (12, 0), 4: (0, 12), 5: (0, 12), 6: (0, 8), 13: (0, 8),
+             14: (4, 0), 15: (0, 12), 17: (4, 0), 19: (0, 12)}
+    STRUCT, UNION, ENUM, ENUM64 = 4, 5, 6, 19
+    # Kinds that only qualify or rename the type they point at.
+    ALIASES = {8, 9, 10, 11, 18}
+
+    def __init__(self, data):
+        magic, _, _, hdr_len, type_off, type_len, str_off, _ = \
+            struct.unpack_from("<HBBIIIII", data, 0)
+        if magic != 0xEB9F:
+            raise SystemExit("limit_scan: %s is not BTF" % BTF_PATH)
+        self.strs = data[hdr_len + str_off:]
+        self.types = [None]  # type ids start at 1
+        pos, end = hdr_len + type_off, hdr_len + type_off + type_len
+        while pos < end:
+            name_off, info, size_type = struct.unpack_from("<III", data, pos)
+            kind, vlen = (info >> 24) & 0x1F, info & 0xFFFF
+            fixed, per = self.EXTRA.get(kind, (0, 0))
+            body = data[pos + 12:pos + 12 + fixed + per * vlen]
+            self.types.append((kind, name_off, info, size_type, body))
+            pos += 12 + fixed + per * vlen
+
+    def name(self, off):
+        return self.strs[off:self.strs.index(b"\0", off)].decode()
+
+    def find(self, kinds, name):
+        for tid, t in enumerate(self.types[1:], 1):
+            if t[0] in kinds and t[1] and self.name(t[1]) == name:
+                return tid
+        raise SystemExit("limit_scan: no %s in this kernel's BTF" % name)
+
+    def resolve(self, tid):
+        while self.types[tid][0] in self.ALIASES:
+            tid = self.types[tid][3]
+        return tid
+
+    def size(self, tid):
+        return self.types[self.resolve(tid)][3]
+
+    def offset(self, tid, member, base=0):
+        """Byte offset of @member in struct/union @tid, through anonymous members."""
+        kind, _, info, _, body = self.types[self.resolve(tid)]
+        if kind not in (self.STRUCT, self.UNION):
+            return None
+        for i in range(info & 0xFFFF):
+            name_off, mtype, moff = struct.unpack_from("<III", body, i * 12)
+            bits = moff & 0xFFFFFF if info >> 31 else moff
+            if name_off and self.name(name_off) == member:
+                return base + bits // 8
+            if not name_off:
+                found = self.offset(mtype, member, base + bits // 8)
+                if found is not None:
+                    return found
+        return None
+
+    def enumerator(self, enum, value_name):
+        kind, _, info, _, body = self.types[self.find((self.ENUM, self.ENUM64), enum)]
+        step = 8 if kind == self.ENUM else 12
+        for i in range(info & 0xFFFF):
+            name_off, val = struct.unpack_from("<Ii", body, i * step)
+            if self.name(name_off) == value_name:
+                return val
+        raise SystemExit("limit_scan: no %s in enum %s" % (value_name, enum))
+
+
+def page_layout():
+    """struct page's size and offsets, and the page-flag bits, from BTF."""
+    try:
+        btf = Btf(open(BTF_PATH, "rb").read())
+    except OSError as e:
+        raise SystemExit("limit_scan: cannot read %s (%s): the kernel needs CONFIG_DEBUG_INFO_BTF"
+                         % (BTF_PATH, e.strerror))
+    page = btf.find((Btf.STRUCT,), "page")
+    layout = {"size": btf.size(page),
+              "pg_lru": 1 << btf.enumerator("pageflags", "PG_lru"),
+              "pg_head": 1 << btf.enumerator("pageflags", "PG_head")}
+    for member in ("flags", "compound_head", "mapping", "_refcount"):
+        off = btf.offset(page, member)
+        if off is None:
+            raise SystemExit("limit_scan: struct page has no %s in this kernel's BTF" % member)
+        layout[member] = off
+    return layout
+
+
+L = {}  # page_layout(), read once in main()
 
 
 class Kcore:
@@ -89,33 +181,36 @@ def zones():
 
 def movable_or_free(pages, i):
     """Can compaction empty page i? None: judge the compound head instead."""
-    flags, chead, mapping = struct.unpack_from("<QQ8xQ", pages, i * PAGE_STRUCT)
-    refcount, = struct.unpack_from("<i", pages, i * PAGE_STRUCT + 52)
+    at = i * L["size"]
+    flags, = struct.unpack_from("<Q", pages, at + L["flags"])
+    chead, = struct.unpack_from("<Q", pages, at + L["compound_head"])
+    mapping, = struct.unpack_from("<Q", pages, at + L["mapping"])
+    refcount, = struct.unpack_from("<i", pages, at + L["_refcount"])
     if chead & 1:
         return None  # a tail page
     if refcount == 0:
         return True
-    if flags & PG_LRU:
+    if flags & L["pg_lru"]:
         return True
     return (mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_MOVABLE
 
 
 def block_recoverable(kcore, vmemmap, base_pfn, nr):
-    pages = kcore.read(vmemmap + base_pfn * PAGE_STRUCT, nr * PAGE_STRUCT)
+    pages = kcore.read(vmemmap + base_pfn * L["size"], nr * L["size"])
     head_ok = None
     for i in range(nr):
         ok = movable_or_free(pages, i)
         if ok is None:
             if head_ok is None:
                 # Tail of a compound page whose head is in an earlier block.
-                chead, = struct.unpack_from("<Q", pages, i * PAGE_STRUCT + 8)
-                head = kcore.read(chead - 1, PAGE_STRUCT)
+                chead, = struct.unpack_from("<Q", pages, i * L["size"] + L["compound_head"])
+                head = kcore.read(chead - 1, L["size"])
                 head_ok = movable_or_free(head, 0)
             if not head_ok:
                 return False
             continue
-        flags, = struct.unpack_from("<Q", pages, i * PAGE_STRUCT)
-        head_ok = ok if flags & PG_HEAD else None
+        flags, = struct.unpack_from("<Q", pages, i * L["size"] + L["flags"])
+        head_ok = ok if flags & L["pg_head"] else None
         if not ok:
             return False
     return True
@@ -127,6 +222,7 @@ def main():
     p.add_argument("--order", type=int, default=10, help="block order (default 10)")
     a = p.parse_args()
     nr = 1 << a.order
+    L.update(page_layout())
     kcore = Kcore()
     vmemmap, = struct.unpack("<Q", kcore.read(symbol("vmemmap_base"), 8))
     result = []
@@ -144,7 +240,7 @@ def main():
         result.append({"node": z["node"], "zone": z["zone"], "start_pfn": start,
                        "spanned": z["spanned"], "blocks_total": total,
                        "blocks_recoverable": recoverable})
-    print(json.dumps({"order": a.order, "zones": result}))
+    print(json.dumps({"order": a.order, "layout": L, "zones": result}))
 
 
 if __name__ == "__main__":

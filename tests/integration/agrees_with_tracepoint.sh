@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # The monitor's per-order request counts agree with the kernel's own count of
 # kmem:mm_page_alloc events (a tracefs hist trigger) over the same interval.
 #

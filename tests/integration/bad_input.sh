@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # Bad input gets a clear error and changes nothing: out-of-range and unknown
 # netlink attributes are refused by the family's policy with an extack
 # message; state-changing commands need CAP_SYS_ADMIN; the CLI rejects bad

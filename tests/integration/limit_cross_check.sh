@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # vm-mem: 768M
 # vm-timeout: 600
 # The physical limit of the 4 MiB challenge (order-10 blocks holding only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # vm-mem: 768M
 # vm-timeout: 420
 # The monitor's views: /proc/buddy_monitor's columns, fragmentation indices

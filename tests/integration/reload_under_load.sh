@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # Load and unload the monitor 20 times while both vCPUs allocate; every
 # cycle must leave no hook behind (the kernel log is checked by vm-run).
 . tests/integration/lib.sh

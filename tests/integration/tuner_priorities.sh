@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-matrix: yes
 # vm-mem: 768M
 # vm-timeout: 600
 # The tuner's decisions, checked against the kernel's own view: every direct
