@@ -199,13 +199,13 @@ int bm_bg_available(const char **why)
 	if (ret) {
 		pr_err("background: cannot find %s on this kernel: error %d\n",
 		       BM_SYM_WAKEUP_KCOMPACTD, ret);
-		*why = "background trigger: wakeup_kcompactd not found on this kernel";
+		*why = "background: wakeup_kcompactd not found on this kernel";
 		return ret;
 	}
 	if (!bm_indirect_callable(addr)) {
 		pr_err("background: %s is sealed by indirect branch tracking and cannot be called\n",
 		       BM_SYM_WAKEUP_KCOMPACTD);
-		*why = "background trigger: not available on this kernel (indirect branch tracking seals wakeup_kcompactd)";
+		*why = "background: indirect branch tracking seals wakeup_kcompactd";
 		return -EOPNOTSUPP;
 	}
 	bm_wakeup_kcompactd = (void (*)(pg_data_t *, int, int))addr;

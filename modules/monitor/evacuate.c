@@ -34,7 +34,8 @@
  * refused) the wrapper calls the real try_to_compact_pages() and the
  * kernel compacts as it would have. The real call enters the same ftrace
  * site; the hook recognises it by its return address inside this module
- * and lets it through.
+ * and lets it through. The compaction tracepoint only fires for real
+ * compactions, so the monitor's compaction counts stay the kernel's.
  *
  * Kernels with indirect branch tracking (CONFIG_X86_KERNEL_IBT: Debian's
  * 6.12, RHEL 10) seal try_to_compact_pages(), which the kernel only ever
@@ -43,11 +44,11 @@
  * own address is taken here, so it starts with ENDBR), but the fallback
  * cannot call the real function: there a request the wrapper cannot serve
  * ends with COMPACT_SKIPPED, which sends the allocator to reclaim and,
- * for requests that may retry, back to compaction, where the policy tries
- * again. A block that cannot be emptied by alloc_contig_range() holds a
- * page that compaction cannot move either, so little is lost. The load
- * log says which of the two fallbacks this kernel gets. The compaction tracepoint only fires for real
- * compactions, so the monitor's compaction counts stay the kernel's.
+ * for requests that may retry, back to the policy. When no block holds
+ * only free and movable pages, compaction could not free one either; a
+ * block that alloc_contig_range() refused (a page pinned for a moment) is
+ * remembered, and the next retry tries another. The kernel log says which
+ * fallback this kernel gets when the policy is first chosen.
  *
  * Handing the block back whole. alloc_contig_range() leaves 1 << order
  * order-0 pages with a reference each; free_contig_range() would free them
@@ -387,8 +388,8 @@ int bm_evac_enable(const char **why)
 		pr_err("evacuate: cannot hook %s: error %d\n",
 		       BM_SYM_TRY_TO_COMPACT, ret);
 		*why = ret == -EBUSY ?
-		       "evacuate: another tracer (a livepatch?) already redirects try_to_compact_pages" :
-		       "evacuate: cannot hook try_to_compact_pages (see the kernel log)";
+		       "evacuate: try_to_compact_pages is redirected by another user" :
+		       "evacuate: cannot hook try_to_compact_pages";
 		ftrace_set_filter_ip(&bm_evac_ops, addr, 1, 0);
 		goto out;
 	}
