@@ -21,7 +21,8 @@
 F=/sys/kernel/tracing/enabled_functions
 T=/sys/kernel/tracing/events/compaction/mm_compaction_try_to_compact_pages
 [ -d "$T" ] || fail "no compaction:mm_compaction_try_to_compact_pages tracepoint"
-hist='hist:keys=order:vals=hitcount if order >= 3'
+hist='hist:keys=order:vals=hitcount'
+filter='if order >= 3'
 hooked() { grep -q '^try_to_compact_pages' "$F"; }
 
 load_monitor
@@ -41,14 +42,16 @@ scenario() {
 # trial NAME: ask for more order-10 blocks than can exist; print successes.
 trial() {
 	bctl reset
-	echo "$hist" > "$T/trigger"
+	echo "$hist $filter" > "$T/trigger"
 	bctl frag --json > "/tmp/$1.frag.json"
 	want=$(pyjson "print(sum(z['blocks_recoverable'] for z in j['zones']) + 8)" < "/tmp/$1.frag.json")
 	bctl hot run --order 10 --count "$want" --gfp retry --json > "/tmp/$1.hot.json" ||
 		fail "$1: hot run failed"
-	echo "$hist:pause" >> "$T/trigger"
+	# The filter goes last: "...:pause if ..." (6.12 reads a ":pause" after
+	# the filter as part of it and refuses the write).
+	echo "$hist:pause $filter" >> "$T/trigger" || fail "cannot pause the histogram"
 	compactions=$(awk '/hitcount:/ { n += $NF } END { print n + 0 }' "$T/hist")
-	echo "!$hist" >> "$T/trigger"
+	echo "!$hist $filter" >> "$T/trigger"
 	bctl tuner-stats --json > "/tmp/$1.tuner.json"
 	bctl hot release >/dev/null
 	echo "$compactions" > "/tmp/$1.compactions"
