@@ -18,7 +18,7 @@ namespace {
 constexpr absl::string_view kDefaultListen = "127.0.0.1:9435";
 
 absl::Status Exporter(Context& ctx, const Args& a) {
-  const std::string listen = a.Get("--listen").value_or(std::string(kDefaultListen));
+  const std::string listen = a.Get("--listen").value_or(std::string{kDefaultListen});
   CollectorOptions copts;
   if (auto v = a.Get("--frag-interval")) {
     BUDDYCTL_ASSIGN_OR_RETURN(copts.frag_interval, ParseDurationArg(*v, "frag interval"));

@@ -33,7 +33,7 @@ MHD_Result Queue(MHD_Connection* conn, unsigned code, std::string body,
     delete owned;
     return MHD_NO;
   }
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, std::string(content_type).c_str());
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, std::string{content_type}.c_str());
   const MHD_Result ret = MHD_queue_response(conn, code, r);
   MHD_destroy_response(r);
   return ret;
@@ -58,7 +58,7 @@ MHD_Result Handle(void* cls, MHD_Connection* conn, const char* url, const char* 
         conn, MHD_HTTP_OK, collector->Scrape(fmt),
         fmt == ExpositionFormat::kOpenMetrics ? kOpenMetricsContentType : kTextContentType);
   }
-  if (path == "/") return Queue(conn, MHD_HTTP_OK, std::string(kIndex), "text/html");
+  if (path == "/") return Queue(conn, MHD_HTTP_OK, std::string{kIndex}, "text/html");
   return Queue(conn, MHD_HTTP_NOT_FOUND, "not found: try /metrics\n", "text/plain");
 }
 
@@ -81,7 +81,7 @@ void Logger(void* cls, const char* fmt, va_list ap) {
   std::lock_guard<std::mutex> lock(sink->mu);
   if (sink->started || !sink->first.empty()) return;
   std::array<char, 512> buf{};
-  vsnprintf(buf.data(), buf.size(), fmt, ap);
+  (void)vsnprintf(buf.data(), buf.size(), fmt, ap);
   std::string msg = buf.data();
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == '.')) msg.pop_back();
   sink->first = msg;
@@ -121,7 +121,7 @@ absl::StatusOr<sockaddr_storage> ParseListenAddress(absl::string_view listen) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
     a->sin6_family = AF_INET6;
     a->sin6_port = htons(static_cast<uint16_t>(port));
-    if (inet_pton(AF_INET6, std::string(host).c_str(), &a->sin6_addr) != 1) {
+    if (inet_pton(AF_INET6, std::string{host}.c_str(), &a->sin6_addr) != 1) {
       return bad("not a numeric IPv6 address");
     }
     return ss;
@@ -131,7 +131,7 @@ absl::StatusOr<sockaddr_storage> ParseListenAddress(absl::string_view listen) {
   a->sin_port = htons(static_cast<uint16_t>(port));
   if (host.empty()) {
     a->sin_addr.s_addr = htonl(INADDR_ANY);
-  } else if (inet_pton(AF_INET, std::string(host).c_str(), &a->sin_addr) != 1) {
+  } else if (inet_pton(AF_INET, std::string{host}.c_str(), &a->sin_addr) != 1) {
     return bad("not a numeric IPv4 address");
   }
   return ss;

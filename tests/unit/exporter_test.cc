@@ -177,7 +177,7 @@ TEST(HttpExporterTest, OversizedHeadersAreRefusedNotBuffered) {
   Clocked c;
   auto server = HttpExporter::Start("127.0.0.1:0", &c.collector, HttpOptions{});
   ASSERT_TRUE(server.ok()) << server.status();
-  const std::string huge = absl::StrCat("X-Junk: ", std::string(64 * 1024, 'a'), "\r\n");
+  const std::string huge = absl::StrCat("X-Junk: ", std::string(size_t{64} * 1024, 'a'), "\r\n");
   const std::string r = Get((*server)->port(), "/metrics", huge);
   EXPECT_THAT(r, StartsWith("HTTP/1.1 431")) << r.substr(0, 200);
   // The server is still there for the next client.
@@ -200,8 +200,8 @@ TEST(HttpExporterTest, ConnectionsBeyondTheCapWaitInTheBacklog) {
     return fd;
   };
   // Four idle clients hold every slot.
-  std::vector<int> held;
-  for (int i = 0; i < 4; ++i) held.push_back(open());
+  std::vector<int> held(4);
+  for (int& fd : held) fd = open();
   usleep(200000);
   // A fifth asks and gets nothing while they hold on: the server took no
   // more than its cap (the kernel's listen backlog keeps the rest waiting).

@@ -26,8 +26,10 @@ namespace buddyctl {
 struct HttpOptions {
   unsigned threads = 2;
   unsigned max_connections = 32;
-  size_t connection_memory = 16 * 1024;  // per connection: request line, headers, reply headers
-  unsigned timeout_seconds = 10;         // idle connections are closed after this
+  // Bytes per connection for the request line, the headers and the reply's
+  // headers (16 KiB): larger headers get 431.
+  size_t connection_memory = 16384;
+  unsigned timeout_seconds = 10;  // idle connections are closed after this
 };
 
 // "ADDR:PORT", "[V6ADDR]:PORT" or ":PORT" (every IPv4 address); numeric
