@@ -38,7 +38,8 @@ ip addr add 10.0.2.15/24 dev eth0 || fail "cannot configure eth0"
 
 load_monitor
 load_hot
-bctl exporter --listen :9435 --frag-interval 5s 2> "$work/exporter.log" &
+# Not through bctl (a shell function): $! must be buddyctl itself.
+"$BUDDYCTL" exporter --listen :9435 --frag-interval 5s 2> "$work/exporter.log" &
 exporter=$!
 sleep 2
 kill -0 $exporter || fail "the exporter did not start: $(cat "$work/exporter.log")"
