@@ -74,9 +74,9 @@ options:
                           (default 30s)
   --max-connections N     connections served at once, 1..1024 (default 32);
                           more wait in the kernel's listen backlog (64).
-                          Two worker threads serve them all; headers over
-                          about 8 KiB get 431; idle connections are closed
-                          after 10 s.
+                          Two worker threads serve them all; a request
+                          whose headers do not fit in 16 KiB gets 431; idle
+                          connections are closed after 10 s.
 
 examples:
   buddyctl exporter

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -406,6 +407,35 @@ TEST(CliTest, ExportPrometheus) {
   EXPECT_THAT(r.out, HasSubstr("buddyctl_alloc_latency_untimed_total 5\n"));
   Result bare = RunCli({"export"}, fake);
   EXPECT_EQ(bare.rc, 2);
+}
+
+// The one-shot and the exporter print the same families; the exporter adds
+// only its own (buddyctl_exporter_*, process_*).
+TEST(CliTest, ExportAndExporterServeTheSameFamilies) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  Collector collector([fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; },
+                      CollectorOptions{});
+  const std::string scrape = collector.Scrape(ExpositionFormat::kText);
+  auto families = [](const std::string& text, bool monitor_only) {
+    std::set<std::string> names;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("# TYPE ", 0) != 0) continue;
+      const std::string name = line.substr(7, line.find(' ', 7) - 7);
+      if (monitor_only &&
+          (name.rfind("buddyctl_exporter_", 0) == 0 || name.rfind("process_", 0) == 0)) {
+        continue;
+      }
+      names.insert(name);
+    }
+    return names;
+  };
+  const std::set<std::string> exported = families(r.out, false);
+  EXPECT_GT(exported.size(), 60u);
+  EXPECT_EQ(exported, families(scrape, true));
+  EXPECT_GT(families(scrape, false).size(), exported.size());
 }
 
 TEST(CliTest, ExportPrometheusWithoutTheModuleSaysDown) {
