@@ -243,4 +243,6 @@ wait "$guest_pid"
 rc=$?
 guest_pid=""
 [ $rc -eq 0 ] || fail "the guest run failed (exit $rc, see $work/guest.log and build/vm-logs/last/console.log)"
+kill "$prom_pid" 2>/dev/null; wait "$prom_pid" 2>/dev/null; prom_pid=""
+rm -rf "$work/data"  # the TSDB; the logs and the guest's files stay for reading
 note "PASS"
