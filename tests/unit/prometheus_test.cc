@@ -134,7 +134,7 @@ TEST(PrometheusTest, ExporterFiguresWhenGiven) {
   self.collect_seconds = 0.002;
   self.frag_interval_seconds = 30;
   self.frag_age_seconds = 7.5;
-  self.resident_bytes = 4096 * 100;
+  self.resident_bytes = 409600;
   const std::string out = FormatPrometheus(nullptr, &self);
   EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_scrapes_total 12\n"));
   EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_collect_errors_total 3\n"));
