@@ -46,6 +46,7 @@ const std::vector<Command>& Commands() {
     AddHotCommands(t);
     AddFragmentCommands(t);
     AddExportCommands(t);
+    AddExporterCommands(t);
     return t;
   }();
   return table;

@@ -63,6 +63,7 @@ void AddTunerCommands(std::vector<Command>& table);     // cmd_tuner.cc
 void AddHotCommands(std::vector<Command>& table);       // cmd_hot.cc
 void AddFragmentCommands(std::vector<Command>& table);  // cmd_fragment.cc
 void AddExportCommands(std::vector<Command>& table);    // cmd_export.cc
+void AddExporterCommands(std::vector<Command>& table);  // cmd_exporter.cc
 
 const std::vector<Command>& Commands();
 

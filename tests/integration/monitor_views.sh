@@ -154,7 +154,7 @@ grep -q "order" /tmp/watch.txt || fail "watch printed no table"
 
 bctl export --prometheus > /tmp/prom.txt || fail "export failed"
 grep -q '^# TYPE ' /tmp/prom.txt || fail "export has no TYPE lines"
-grep -Eq '^buddy_[a-z_]+\{.*order="10".*\} [0-9]+' /tmp/prom.txt || fail "export has no per-order samples"
+grep -Eq '^buddyctl_[a-z_]+\{.*order="10".*\} [0-9]+' /tmp/prom.txt || fail "export has no per-order samples"
 # Latency capture is off, but the order-3 run's histograms remain: exported
 # as Prometheus histograms that agree with `buddyctl latency` (both frozen now).
 bctl latency --json > /tmp/lat.json
@@ -163,7 +163,7 @@ import json, re
 lat = {o['order']: o for o in json.load(open('/tmp/lat.json'))['orders']}
 series = {}
 for line in open('/tmp/prom.txt'):
-    m = re.match(r'buddy_alloc_latency_seconds_(bucket|sum|count)\{order="(\d+)",path="(\w+)"(?:,le="([^"]+)")?\} (\S+)$', line)
+    m = re.match(r'buddyctl_alloc_latency_seconds_(bucket|sum|count)\{order="(\d+)",path="(\w+)"(?:,le="([^"]+)")?\} (\S+)$', line)
     if not m:
         continue
     kind, order, path, le, v = m.groups()

@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "buddyctl/http_exporter.h"
 #include "fake_transport.h"
 #include "replies.h"
 
@@ -376,19 +379,74 @@ TEST(CliTest, ExportPrometheus) {
   auto fake = MonitorFake();
   Result r = RunCli({"export", "--prometheus"}, fake);
   ASSERT_EQ(r.rc, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_requests_total{order=\"10\"} 10010\n"));
-  EXPECT_THAT(r.out, HasSubstr("buddy_tuner_threshold_percent 80\n"));
+  EXPECT_THAT(r.out, StartsWith("# HELP buddyctl_up "));
+  EXPECT_THAT(r.out, HasSubstr("\nbuddyctl_up 1\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_alloc_requests_total{order=\"10\"} 10010\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_tuner_threshold_ratio 0.8\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_monitor_info{kernel_release=\"6.1.0-56-amd64\","));
+  // The reply's kernel clock says 5 s since boot and the reset was at 1 s:
+  // 4 s before the fake wall clock.
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_monitor_reset_timestamp_seconds 1799999996\n"));
+  // The evacuate policy's counters (TunerReply).
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_blocks_total 58\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_pages_moved_total 52288\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_declined_total{reason=\"low_memory\"} 1\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_seconds_total 4.00564837\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_background_last_fragmentation_ratio 0.88\n"));
+  // The one-shot has no exporter process to describe.
+  EXPECT_THAT(r.out, Not(HasSubstr("buddyctl_exporter_")));
   // Latency capture is on in the fake: order 9's histogram, 4 fast calls in
   // [1024, 2048) ns and one slow in [2^20, 2^21) ns.
-  EXPECT_THAT(r.out, HasSubstr("# TYPE buddy_alloc_latency_seconds histogram\n"));
-  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_seconds_bucket{order=\"9\",path=\"fast\","
+  EXPECT_THAT(r.out, HasSubstr("# TYPE buddyctl_alloc_latency_seconds histogram\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_alloc_latency_seconds_bucket{order=\"9\",path=\"fast\","
                                "le=\"0.000002047\"} 4\n"));
-  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_seconds_count{order=\"9\",path=\"slow\"} 1\n"));
   EXPECT_THAT(r.out,
-              HasSubstr("buddy_alloc_latency_seconds_sum{order=\"9\",path=\"slow\"} 0.0015\n"));
-  EXPECT_THAT(r.out, HasSubstr("buddy_alloc_latency_missed_total 5\n"));
+              HasSubstr("buddyctl_alloc_latency_seconds_count{order=\"9\",path=\"slow\"} 1\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("buddyctl_alloc_latency_seconds_sum{order=\"9\",path=\"slow\"} 0.0015\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_alloc_latency_untimed_total 5\n"));
   Result bare = RunCli({"export"}, fake);
   EXPECT_EQ(bare.rc, 2);
+}
+
+// The one-shot and the exporter print the same families; the exporter adds
+// only its own (buddyctl_exporter_*, process_*).
+TEST(CliTest, ExportAndExporterServeTheSameFamilies) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  Collector collector([fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; },
+                      CollectorOptions{});
+  const std::string scrape = collector.Scrape(ExpositionFormat::kText);
+  auto families = [](const std::string& text, bool monitor_only) {
+    std::set<std::string> names;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("# TYPE ", 0) != 0) continue;
+      const std::string name = line.substr(7, line.find(' ', 7) - 7);
+      if (monitor_only &&
+          (name.rfind("buddyctl_exporter_", 0) == 0 || name.rfind("process_", 0) == 0)) {
+        continue;
+      }
+      names.insert(name);
+    }
+    return names;
+  };
+  const std::set<std::string> exported = families(r.out, false);
+  EXPECT_GT(exported.size(), 60u);
+  EXPECT_EQ(exported, families(scrape, true));
+  EXPECT_GT(families(scrape, false).size(), exported.size());
+}
+
+TEST(CliTest, ExportPrometheusWithoutTheModuleSaysDown) {
+  auto fake = std::make_shared<FakeTransport>();  // no family registered
+  Result r = RunCli({"export", "--prometheus"}, fake);
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("not loaded"));
+  EXPECT_THAT(r.out, HasSubstr("\nbuddyctl_up 0\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_build_info{version=\""));
+  EXPECT_THAT(r.out, Not(HasSubstr("buddyctl_alloc_")));
 }
 
 TEST(CliTest, ExportPrometheusLatencyOnlyWhenThereIsSome) {
@@ -399,14 +457,49 @@ TEST(CliTest, ExportPrometheusLatencyOnlyWhenThereIsSome) {
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9, true)});
   Result off = RunCli({"export", "--prometheus"}, fake);
   ASSERT_EQ(off.rc, 0) << off.err;
-  EXPECT_THAT(off.out, HasSubstr("buddy_alloc_requests_total{order=\"10\"} 10010\n"));
-  EXPECT_THAT(off.out, Not(HasSubstr("buddy_alloc_latency")));
+  EXPECT_THAT(off.out, HasSubstr("buddyctl_alloc_requests_total{order=\"10\"} 10010\n"));
+  EXPECT_THAT(off.out, Not(HasSubstr("buddyctl_alloc_latency")));
   // Capture off, but an earlier capture's data remains: exported.
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9)});
   Result left = RunCli({"export", "--prometheus"}, fake);
   ASSERT_EQ(left.rc, 0) << left.err;
   EXPECT_THAT(left.out,
-              HasSubstr("buddy_alloc_latency_seconds_count{order=\"9\",path=\"fast\"} 4\n"));
+              HasSubstr("buddyctl_alloc_latency_seconds_count{order=\"9\",path=\"fast\"} 4\n"));
+}
+
+TEST(CliTest, ExporterBadListenAddressIsOneLineExit1) {
+  auto fake = MonitorFake();
+  for (const char* bad :
+       {"nonsense", "127.0.0.1", "127.0.0.1:99999", "300.1.2.3:9435", "[::1:9435", "localhost:x"}) {
+    Result r = RunCli({"exporter", "--listen", bad}, fake);
+    EXPECT_EQ(r.rc, 1) << bad;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, StartsWith("buddyctl: bad listen address")) << r.err;
+  }
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(CliTest, ExporterPortInUseIsOneLineExit1) {
+  auto fake = MonitorFake();
+  // Hold a port with the exporter's own server, then ask for it again.
+  Collector collector([fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; },
+                      CollectorOptions{});
+  auto first = HttpExporter::Start("127.0.0.1:0", &collector, HttpOptions{});
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string addr = absl::StrCat("127.0.0.1:", (*first)->port());
+  Result r = RunCli({"exporter", "--listen", addr}, fake);
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, StartsWith(absl::StrCat("buddyctl: cannot listen on ", addr, ": ")));
+  EXPECT_THAT(r.err, HasSubstr("in use"));
+}
+
+TEST(CliTest, ExporterBadOptionValues) {
+  auto fake = MonitorFake();
+  EXPECT_EQ(RunCli({"exporter", "--frag-interval", "0s"}, fake).rc, 2);
+  EXPECT_EQ(RunCli({"exporter", "--max-connections", "0"}, fake).rc, 2);
+  EXPECT_EQ(RunCli({"exporter", "extra"}, fake).rc, 2);
+  EXPECT_TRUE(fake->sent.empty());
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ LatencyHistogram Order3Latency() {
   return h;
 }
 
-std::string Sample(const std::vector<LatencyHistogram>& latency = {}) {
+MonitorSnapshot SampleSnapshot(const std::vector<LatencyHistogram>& latency = {}) {
   Stats s;
   OrderStats o;
   o.order = 3;
@@ -58,37 +58,136 @@ std::string Sample(const std::vector<LatencyHistogram>& latency = {}) {
   to.order = 10;
   to.raises = 6;
   t.orders.push_back(to);
+  t.evacuator.blocks = 58;
+  t.evacuator.busy = 2;
+  t.evacuator.time_ns = 1'500'000'000;
   Config c;
   c.policy = Policy::kAdaptive;
   c.threshold = 80;
-  return FormatPrometheus(s, {z}, t, c, latency);
+  MonitorSnapshot snap;
+  snap.info.kernel_release = "6.1.0-56-amd64";
+  snap.info.abi_version = 1;
+  snap.stats = s;
+  snap.zones = {z};
+  snap.tuner = t;
+  snap.config = c;
+  snap.latency = latency;
+  snap.reset_time = absl::FromUnixSeconds(1'800'000'000);
+  return snap;
+}
+
+std::string Sample(const std::vector<LatencyHistogram>& latency = {},
+                   ExpositionFormat format = ExpositionFormat::kText) {
+  const MonitorSnapshot snap = SampleSnapshot(latency);
+  return FormatPrometheus(&snap, nullptr, format);
 }
 
 TEST(PrometheusTest, CountersWithHelpTypeAndLabels) {
   const std::string out = Sample();
-  EXPECT_THAT(out, HasSubstr("# HELP buddy_alloc_requests_total "));
-  EXPECT_THAT(out, HasSubstr("# TYPE buddy_alloc_requests_total counter\n"));
-  EXPECT_THAT(out, HasSubstr("\nbuddy_alloc_requests_total{order=\"3\"} 42\n"));
-  EXPECT_THAT(out, HasSubstr("\nbuddy_compact_prio_total{order=\"3\",prio=\"async\"} 2\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_fallbacks_total{order=\"0\",fallback_order=\"3\","
+  EXPECT_THAT(out, HasSubstr("# HELP buddyctl_alloc_requests_total "));
+  EXPECT_THAT(out, HasSubstr("# TYPE buddyctl_alloc_requests_total counter\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_alloc_requests_total{order=\"3\"} 42\n"));
+  EXPECT_THAT(out,
+              HasSubstr("\nbuddyctl_compact_priority_total{order=\"3\",priority=\"async\"} 2\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_fallbacks_total{order=\"0\",fallback_order=\"3\","
                              "migratetype=\"unmovable\",fallback_migratetype=\"movable\","
                              "fragmenting=\"0\"} 5\n"));
-  EXPECT_THAT(out, HasSubstr("# TYPE buddy_zone_free_blocks gauge\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_zone_free_blocks{node=\"0\",zone=\"Normal\",order=\"9\","
+  EXPECT_THAT(out, HasSubstr("# TYPE buddyctl_zone_free_blocks gauge\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_zone_free_blocks{node=\"0\",zone=\"Normal\",order=\"9\","
                              "migratetype=\"movable\"} 7\n"));
-  EXPECT_THAT(out,
-              HasSubstr("buddy_zone_unusable_index{node=\"0\",zone=\"Normal\",order=\"9\"} 0.5\n"));
-  EXPECT_THAT(out,
-              HasSubstr("buddy_zone_extfrag_index{node=\"0\",zone=\"Normal\",order=\"0\"} -1\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_zone_order10_blocks{node=\"0\",zone=\"Normal\","
+  EXPECT_THAT(
+      out, HasSubstr("buddyctl_zone_unusable_index{node=\"0\",zone=\"Normal\",order=\"9\"} 0.5\n"));
+  EXPECT_THAT(
+      out, HasSubstr("buddyctl_zone_extfrag_index{node=\"0\",zone=\"Normal\",order=\"0\"} -1\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_zone_order10_blocks{node=\"0\",zone=\"Normal\","
                              "state=\"recoverable\"} 150\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_tuner_raises_total{order=\"10\"} 6\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_tuner_policy{policy=\"adaptive\"} 1\n"));
-  EXPECT_THAT(out, HasSubstr("buddy_tuner_policy{policy=\"off\"} 0\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_tuner_raises_total{order=\"10\"} 6\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_tuner_policy{policy=\"adaptive\"} 1\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_tuner_policy{policy=\"off\"} 0\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_up 1\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_tuner_threshold_ratio 0.8\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_monitor_reset_timestamp_seconds 1800000000\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_evacuate_blocks_total 58\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_evacuate_declined_total{reason=\"busy\"} 2\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_evacuate_seconds_total 1.5\n"));
+  EXPECT_THAT(out, HasSubstr("buddyctl_monitor_info{kernel_release=\"6.1.0-56-amd64\","
+                             "abi_version=\"1\"} 1\n"));
+  // Pages as bytes: nothing is free in the sample zone, 0 bytes.
+  EXPECT_THAT(out, HasSubstr("buddyctl_zone_free_bytes{node=\"0\",zone=\"Normal\"} 0\n"));
+  EXPECT_THAT(out, Not(HasSubstr("_percent")));
+  EXPECT_THAT(out, Not(HasSubstr("# EOF")));
+}
+
+TEST(PrometheusTest, DownShowsOnlyUpAndBuildInfo) {
+  const std::string out = FormatPrometheus(nullptr, nullptr);
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_up 0\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_build_info{version=\""));
+  EXPECT_THAT(out, Not(HasSubstr("buddyctl_alloc")));
+  EXPECT_THAT(out, Not(HasSubstr("buddyctl_zone")));
+  EXPECT_THAT(out, Not(HasSubstr("buddyctl_exporter")));
+}
+
+TEST(PrometheusTest, ExporterFiguresWhenGiven) {
+  ExporterSelf self;
+  self.scrapes = 12;
+  self.collect_errors = 3;
+  self.collect_seconds = 0.002;
+  self.frag_interval_seconds = 30;
+  self.frag_age_seconds = 7.5;
+  self.resident_bytes = 409600;
+  const std::string out = FormatPrometheus(nullptr, &self);
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_scrapes_total 12\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_collect_errors_total 3\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_collect_duration_seconds 0.002\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_frag_age_seconds 7.5\n"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_exporter_frag_interval_seconds 30\n"));
+  EXPECT_THAT(out, HasSubstr("\nprocess_resident_memory_bytes 409600\n"));
+  self.frag_age_seconds.reset();
+  EXPECT_THAT(FormatPrometheus(nullptr, &self), Not(HasSubstr("frag_age")));
+}
+
+// OpenMetrics: counter families are named without _total in HELP and TYPE
+// (samples keep it), and the exposition ends with # EOF.
+TEST(PrometheusTest, OpenMetricsNamesCounterFamiliesAndEnds) {
+  const std::string out = Sample({}, ExpositionFormat::kOpenMetrics);
+  EXPECT_THAT(out, HasSubstr("# TYPE buddyctl_alloc_requests counter\n"));
+  EXPECT_THAT(out, HasSubstr("# HELP buddyctl_alloc_requests __alloc_pages"));
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_alloc_requests_total{order=\"3\"} 42\n"));
+  EXPECT_THAT(out, Not(HasSubstr("# TYPE buddyctl_alloc_requests_total")));
+  EXPECT_THAT(out, HasSubstr("# TYPE buddyctl_zone_free_blocks gauge\n"));
+  ASSERT_GE(out.size(), 6u);
+  EXPECT_EQ(out.substr(out.size() - 6), "# EOF\n");
+  EXPECT_EQ(out.find("# EOF"), out.size() - 6);
+}
+
+TEST(PrometheusTest, NegotiatesTheFormatFromAccept) {
+  using F = ExpositionFormat;
+  EXPECT_EQ(NegotiateFormat(""), F::kText);
+  EXPECT_EQ(NegotiateFormat("*/*"), F::kText);
+  EXPECT_EQ(NegotiateFormat("text/plain"), F::kText);
+  EXPECT_EQ(NegotiateFormat("application/openmetrics-text"), F::kOpenMetrics);
+  // What Prometheus 2.42 sends.
+  EXPECT_EQ(NegotiateFormat("application/openmetrics-text;version=1.0.0,application/"
+                            "openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;"
+                            "q=0.5,*/*;q=0.1"),
+            F::kOpenMetrics);
+  EXPECT_EQ(NegotiateFormat("text/plain;version=0.0.4;q=1, application/openmetrics-text;q=0.5"),
+            F::kText);
+  EXPECT_EQ(NegotiateFormat("application/openmetrics-text;q=0"), F::kText);
+  EXPECT_EQ(NegotiateFormat("Application/OpenMetrics-Text; q=0.9"), F::kOpenMetrics);
+}
+
+TEST(PrometheusTest, ResetWallTimeSubtractsTheKernelsElapsedTime) {
+  Stats s;
+  s.reset_time_ns = 2'000'000'000;
+  s.now_ns = 7'500'000'000;
+  EXPECT_EQ(ResetWallTime(s, absl::FromUnixSeconds(1000)), absl::FromUnixMillis(994'500));
+  s.now_ns = 1;  // a clock that went backwards is "just now", not the future
+  EXPECT_EQ(ResetWallTime(s, absl::FromUnixSeconds(1000)), absl::FromUnixSeconds(1000));
 }
 
 TEST(PrometheusTest, NoLatencyFamiliesWithoutHistograms) {
-  EXPECT_THAT(Sample(), Not(HasSubstr("buddy_alloc_latency")));
+  EXPECT_THAT(Sample(), Not(HasSubstr("buddyctl_alloc_latency")));
 }
 
 // The latency section for one order, against a golden file. To regenerate
@@ -96,7 +195,7 @@ TEST(PrometheusTest, NoLatencyFamiliesWithoutHistograms) {
 // --gtest_filter='PrometheusTest.LatencyHistogramGolden', then read the diff.
 TEST(PrometheusTest, LatencyHistogramGolden) {
   const std::string out = Sample({Order3Latency()});
-  const size_t at = out.find("# HELP buddy_alloc_latency_seconds ");
+  const size_t at = out.find("# HELP buddyctl_alloc_latency_seconds ");
   ASSERT_NE(at, std::string::npos);
   const std::string section = out.substr(at);
   const std::string path = std::string(BUDDYCTL_UNIT_GOLDEN) + "/prometheus_latency.txt";
@@ -152,6 +251,9 @@ TEST(PrometheusTest, ExpositionFormatIsValid) {
       } else {
         EXPECT_TRUE(type.emplace(name, m[3]).second) << "second TYPE: " << line;
         EXPECT_TRUE(m[3] == "counter" || m[3] == "gauge" || m[3] == "histogram") << line;
+        // Base units: no percentages or milliseconds in names.
+        EXPECT_EQ(name.find("percent"), std::string::npos) << line;
+        EXPECT_EQ(name.find("_ms"), std::string::npos) << line;
       }
       continue;
     }
@@ -223,8 +325,9 @@ TEST(PrometheusTest, ExpositionFormatIsValid) {
       EXPECT_EQ(std::llround(s.buckets[i].first * 1e9), (int64_t{1} << (i + 1)) - 1) << key;
     }
   }
-  EXPECT_EQ(histo.at("buddy_alloc_latency_seconds,order=\"3\",path=\"fast\"").count, 4 + 3);
-  EXPECT_DOUBLE_EQ(*histo.at("buddy_alloc_latency_seconds,order=\"3\",path=\"slow\"").sum, 0.0015);
+  EXPECT_EQ(histo.at("buddyctl_alloc_latency_seconds,order=\"3\",path=\"fast\"").count, 4 + 3);
+  EXPECT_DOUBLE_EQ(*histo.at("buddyctl_alloc_latency_seconds,order=\"3\",path=\"slow\"").sum,
+                   0.0015);
 }
 
 TEST(PrometheusTest, EveryFamilyHasOneTypeLineAndEverySampleAFamily) {

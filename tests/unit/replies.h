@@ -200,8 +200,18 @@ inline Message EventMsg(uint32_t type, uint32_t order, uint64_t time_ns) {
 }
 
 // A monitor fake that answers every read command.
+inline Message InfoReply(const char* release = "6.1.0-56-amd64") {
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_INFO);
+  nla_put_u32(r.msg(), BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION);
+  nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, release);
+  nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
+  PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
+  return r.Take();
+}
+
 inline std::shared_ptr<FakeTransport> MonitorFake() {
   auto f = MakeFake();
+  f->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {InfoReply()});
   f->Reply(kMonId, BUDDY_MON_CMD_GET_STATS, {StatsReply(AllOrders())});
   f->Reply(kMonId, BUDDY_MON_CMD_GET_FRAG, {SimpleZone()});
   f->Reply(kMonId, BUDDY_MON_CMD_GET_TUNER_STATS, {TunerReply()});
