@@ -21,7 +21,7 @@ absl::Status Stats(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(buddyctl::Stats s, mon.GetStats(order));
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(s).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(s)) << "\n";
     return absl::OkStatus();
   }
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
@@ -33,7 +33,7 @@ absl::Status Frag(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"zones", zones}}.dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"zones", zones}}) << "\n";
     return absl::OkStatus();
   }
   PrintFrag(*ctx.out, zones);
@@ -45,7 +45,7 @@ absl::Status Latency(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<LatencyHistogram> hist, mon.GetLatency(order));
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"orders", hist}}.dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"orders", hist}}) << "\n";
     return absl::OkStatus();
   }
   bool any = false;
@@ -74,7 +74,7 @@ absl::Status Info(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(MonitorInfo info, mon.Info());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(info).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(info)) << "\n";
     return absl::OkStatus();
   }
   *ctx.out << "buddy_monitor ABI version " << info.abi_version << ", kernel " << info.kernel_release
