@@ -79,6 +79,8 @@ absl::Status Info(Context& ctx, const Args& a) {
   }
   *ctx.out << "buddy_monitor ABI version " << info.abi_version << ", kernel " << info.kernel_release
            << ", " << info.nr_orders << " orders\n";
+  *ctx.out << "cost of observing: longest zone lock hold " << info.max_lock_hold_ns
+           << " ns (interrupts off), longest memmap scan " << info.max_scan_ns << " ns\n";
   PrintConfig(*ctx.out, info.config);
   return absl::OkStatus();
 }
@@ -158,7 +160,7 @@ examples:
                {}});
   t.push_back({"info",
                Info,
-               "module version, kernel release and configuration",
+               "module version, kernel release, configuration and the cost of observing",
                "buddyctl info [--json]",
                "",
                {{"--json", false}}});
