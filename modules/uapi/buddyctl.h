@@ -507,7 +507,7 @@ enum buddy_hot_attempt_attr {
 	BUDDY_HOT_AA_INDEX,		/* u32 */
 	BUDDY_HOT_AA_OK,		/* u8 */
 	BUDDY_HOT_AA_LATENCY_NS,	/* u64 */
-	BUDDY_HOT_AA_PFN,		/* u64 (only when OK) */
+	BUDDY_HOT_AA_PFN,		/* u64 (only when OK; 0 unprivileged) */
 	BUDDY_HOT_AA_PAD,
 	__BUDDY_HOT_AA_LAST
 };
