@@ -522,8 +522,10 @@ enum buddy_hot_attempt_attr {
  *   BUDDY_FRAG_A_PIN_PERCENT percent of the order-10-aligned blocks those
  *   pages came from (chosen with BUDDY_FRAG_A_SEED), free the rest. Reply
  *   as STATUS. -EBUSY if pages are already pinned.
+ *   Any pending signal stops it (-ECANCELED, and every page it took is
+ *   freed), so ^C in the requesting process ends it.
  * BUDDY_FRAG_CMD_STATUS: BUDDY_FRAG_A_PINNED_PAGES, _PINNED_BLOCKS,
- *   _TOUCHED_BLOCKS.
+ *   _TOUCHED_BLOCKS. Never waits for a PIN in progress.
  * BUDDY_FRAG_CMD_RELEASE (admin): free every pinned page.
  * ---------------------------------------------------------------------
  */
