@@ -344,7 +344,7 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	}
 
 	if (mutex_lock_interruptible(&frag.lock)) {
-		NL_SET_ERR_MSG(extack, "interrupted by a signal while waiting for another PIN or RELEASE");
+		NL_SET_ERR_MSG(extack, "interrupted while waiting for another PIN");
 		return -ECANCELED;
 	}
 	if (frag.pinned) {
