@@ -4,6 +4,7 @@
 #include "buddyctl/json.h"
 #include "buddyctl/status_macros.h"
 #include "cli.h"
+#include "format.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -29,7 +30,7 @@ absl::Status Pin(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
   BUDDYCTL_ASSIGN_OR_RETURN(FragStatus s, frag.Pin(p));
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"params", p}, {"status", s}}.dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"params", p}, {"status", s}}) << "\n";
   } else {
     Print(*ctx.out, s);
   }
@@ -45,7 +46,7 @@ absl::Status Status(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
   BUDDYCTL_ASSIGN_OR_RETURN(FragStatus s, frag.Status());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(s).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(s)) << "\n";
   } else {
     Print(*ctx.out, s);
   }

@@ -61,11 +61,8 @@ absl::Status Run(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<HotAttempt> attempts, hot.Attempts());
   const HotSummary sum = Summarize(attempts);
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"params", p},
-                               {"status", st},
-                               {"summary", sum},
-                               {"attempts", attempts}}
-                    .dump()
+    *ctx.out << DumpJson(nlohmann::json{
+                    {"params", p}, {"status", st}, {"summary", sum}, {"attempts", attempts}})
              << "\n";
     return absl::OkStatus();
   }
@@ -93,7 +90,7 @@ absl::Status Status(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(HotTest hot, ctx.OpenHotTest());
   BUDDYCTL_ASSIGN_OR_RETURN(HotStatus st, hot.Status());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(st).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(st)) << "\n";
   } else {
     PrintStatus(*ctx.out, st);
   }

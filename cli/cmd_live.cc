@@ -117,7 +117,7 @@ std::string EventLine(const Event& e) {
   if (e.frag_pct) absl::StrAppend(&line, " frag=", *e.frag_pct, "%");
   if (e.cpu) absl::StrAppend(&line, " cpu=", *e.cpu);
   if (e.pid) absl::StrAppend(&line, " pid=", *e.pid);
-  if (e.comm) absl::StrAppend(&line, " comm=", *e.comm);
+  if (e.comm) absl::StrAppend(&line, " comm=", ValidUtf8(*e.comm));
   if (e.dropped) absl::StrAppend(&line, " dropped=", *e.dropped);
   return line;
 }
@@ -147,7 +147,7 @@ absl::Status Events(Context& ctx, const Args& a) {
     if (!e) continue;
     ++seen;
     if (json) {
-      *ctx.out << nlohmann::json(*e).dump() << "\n";
+      *ctx.out << DumpJson(nlohmann::json(*e)) << "\n";
     } else {
       *ctx.out << EventLine(*e) << "\n";
     }
@@ -207,7 +207,7 @@ absl::Status Record(Context& ctx, const Args& a) {
   for (int i = 0; i < samples; ++i) {
     if (i > 0 && !SleepUntil(ctx, start + interval * i)) break;
     BUDDYCTL_ASSIGN_OR_RETURN(nlohmann::json j, Sample(mon, ctx.now(), start, i));
-    *out << j.dump() << "\n";
+    *out << DumpJson(j) << "\n";
     out->flush();
     if (!*out) return absl::DataLossError(absl::StrCat("writing ", *path, " failed"));
     ++written;

@@ -21,7 +21,7 @@ absl::Status Stats(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(buddyctl::Stats s, mon.GetStats(order));
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(s).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(s)) << "\n";
     return absl::OkStatus();
   }
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
@@ -33,7 +33,7 @@ absl::Status Frag(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"zones", zones}}.dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"zones", zones}}) << "\n";
     return absl::OkStatus();
   }
   PrintFrag(*ctx.out, zones);
@@ -45,7 +45,7 @@ absl::Status Latency(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<LatencyHistogram> hist, mon.GetLatency(order));
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json{{"orders", hist}}.dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"orders", hist}}) << "\n";
     return absl::OkStatus();
   }
   bool any = false;
@@ -74,11 +74,13 @@ absl::Status Info(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(MonitorInfo info, mon.Info());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(info).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(info)) << "\n";
     return absl::OkStatus();
   }
   *ctx.out << "buddy_monitor ABI version " << info.abi_version << ", kernel " << info.kernel_release
            << ", " << info.nr_orders << " orders\n";
+  *ctx.out << "cost of observing: longest zone lock hold " << info.max_lock_hold_ns
+           << " ns (interrupts off), longest memmap scan " << info.max_scan_ns << " ns\n";
   PrintConfig(*ctx.out, info.config);
   return absl::OkStatus();
 }
@@ -158,7 +160,7 @@ examples:
                {}});
   t.push_back({"info",
                Info,
-               "module version, kernel release and configuration",
+               "module version, kernel release, configuration and the cost of observing",
                "buddyctl info [--json]",
                "",
                {{"--json", false}}});

@@ -16,7 +16,7 @@ absl::Status Apply(Context& ctx, const ConfigUpdate& u, bool json) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.SetConfig(u));
   if (json) {
-    *ctx.out << nlohmann::json(c).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(c)) << "\n";
   } else {
     PrintConfig(*ctx.out, c);
   }
@@ -28,7 +28,7 @@ absl::Status PolicyCmd(Context& ctx, const Args& a) {
     BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
     BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
     if (a.Has("--json")) {
-      *ctx.out << nlohmann::json(c).dump() << "\n";
+      *ctx.out << DumpJson(nlohmann::json(c)) << "\n";
     } else {
       PrintConfig(*ctx.out, c);
     }
@@ -81,7 +81,7 @@ absl::Status TunerStatsCmd(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(TunerStats t, mon.GetTunerStats());
   if (a.Has("--json")) {
-    *ctx.out << nlohmann::json(t).dump() << "\n";
+    *ctx.out << DumpJson(nlohmann::json(t)) << "\n";
     return absl::OkStatus();
   }
   PrintTunerStats(*ctx.out, t);

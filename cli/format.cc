@@ -6,6 +6,50 @@
 #include "absl/strings/str_format.h"
 
 namespace buddyctl::cli {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  auto in = [](unsigned c, unsigned lo, unsigned hi) { return c >= lo && c <= hi; };
+  const unsigned c = at(0);
+  if (c < 0x80) return 1;
+  if (in(c, 0xc2, 0xdf)) return in(at(1), 0x80, 0xbf) ? 2 : 0;
+  if (in(c, 0xe0, 0xef)) {
+    const unsigned lo = c == 0xe0 ? 0xa0 : 0x80;
+    const unsigned hi = c == 0xed ? 0x9f : 0xbf;
+    return in(at(1), lo, hi) && in(at(2), 0x80, 0xbf) ? 3 : 0;
+  }
+  if (in(c, 0xf0, 0xf4)) {
+    const unsigned lo = c == 0xf0 ? 0x90 : 0x80;
+    const unsigned hi = c == 0xf4 ? 0x8f : 0xbf;
+    return in(at(1), lo, hi) && in(at(2), 0x80, 0xbf) && in(at(3), 0x80, 0xbf) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string FormatNs(double ns) {
   if (ns < 1e3) return absl::StrFormat("%.0fns", ns);

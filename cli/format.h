@@ -3,13 +3,24 @@
 #ifndef BUDDYCTL_CLI_FORMAT_H_
 #define BUDDYCTL_CLI_FORMAT_H_
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "buddyctl/types.h"
 
 namespace buddyctl::cli {
+
+// `s` with every byte that is not part of a valid UTF-8 sequence replaced
+// by U+FFFD. Strings from the kernel (a task's comm is any 15 bytes, often
+// a multi-byte character cut in two) are printed through this.
+std::string ValidUtf8(std::string_view s);
+
+// One line of JSON. Invalid UTF-8 in any string becomes U+FFFD instead of
+// aborting with nlohmann's type_error 316.
+std::string DumpJson(const nlohmann::json& j);
 
 // 850ns, 12.3us, 4.56ms, 1.20s
 std::string FormatNs(double ns);

@@ -97,7 +97,9 @@ void to_json(json& j, const ZoneFrag& z) {
            {"node_proactive_score", z.node_proactive_score},
            {"blocks_total", z.blocks_total},
            {"blocks_free", z.blocks_free},
-           {"blocks_recoverable", z.blocks_recoverable}};
+           {"blocks_recoverable", z.blocks_recoverable},
+           {"free_blocks_derived", z.free_blocks_derived},
+           {"age_ns", z.age_ns}};
 }
 
 void to_json(json& j, const Config& c) {
@@ -111,7 +113,9 @@ void to_json(json& j, const MonitorInfo& i) {
   j = json{{"abi_version", i.abi_version},
            {"kernel_release", i.kernel_release},
            {"nr_orders", i.nr_orders},
-           {"config", i.config}};
+           {"config", i.config},
+           {"max_lock_hold_ns", i.max_lock_hold_ns},
+           {"max_scan_ns", i.max_scan_ns}};
 }
 
 void to_json(json& j, const TunerOrderStats& s) {

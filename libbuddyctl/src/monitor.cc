@@ -94,6 +94,8 @@ ZoneFrag ParseZone(const AttrTable& t) {
   z.blocks_total = t.U64(BUDDY_MON_ZA_BLOCKS_TOTAL);
   z.blocks_free = t.U64(BUDDY_MON_ZA_BLOCKS_FREE);
   z.blocks_recoverable = t.U64(BUDDY_MON_ZA_BLOCKS_RECOVERABLE);
+  z.free_blocks_derived = t.U32(BUDDY_MON_ZA_FREE_BLOCKS_DERIVED);
+  z.age_ns = t.U64(BUDDY_MON_ZA_AGE_NS);
   return z;
 }
 
@@ -185,6 +187,8 @@ absl::StatusOr<MonitorInfo> Monitor::Info() {
   info.kernel_release = t.Str(BUDDY_MON_A_KERNEL_RELEASE);
   info.nr_orders = t.U32(BUDDY_MON_A_NR_ORDERS);
   info.config = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
+  info.max_lock_hold_ns = t.U64(BUDDY_MON_A_MAX_LOCK_HOLD_NS);
+  info.max_scan_ns = t.U64(BUDDY_MON_A_MAX_SCAN_NS);
   BUDDYCTL_RETURN_IF_ERROR(t.status());
   return info;
 }
@@ -233,8 +237,9 @@ absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<
 }
 
 absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag() {
-  BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
-                            family_.Call(BUDDY_MON_CMD_GET_FRAG, "frag", nullptr, /*dump=*/true));
+  // A doit answered with one message per zone (not a dump: a dump in
+  // progress holds a reference on the module until it is read to the end).
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_FRAG, "frag"));
   std::vector<ZoneFrag> zones;
   for (const Message& m : replies) {
     AttrTable t(m.attrs(), m.attrs_len(), BUDDY_MON_ZA_MAX);

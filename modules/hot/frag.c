@@ -93,6 +93,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
 #include "frag.h"
@@ -126,12 +127,19 @@ struct frag_work {
 	unsigned long *pinned;	/* [slots] the pages kept */
 };
 
+/*
+ * lock serialises PIN, RELEASE and exit, and is held for a whole PIN
+ * (seconds to minutes). st_lock guards st alone and is held only to copy
+ * it, so STATUS never waits for a PIN in progress.
+ */
 static struct {
-	struct mutex lock;	/* serialises PIN, RELEASE, STATUS and exit */
+	struct mutex lock;	/* PIN, RELEASE and exit */
 	unsigned long *pinned;	/* pfns of pinned pages, NULL when none */
+	spinlock_t st_lock;
 	struct frag_status st;
 } frag = {
 	.lock = __MUTEX_INITIALIZER(frag.lock),
+	.st_lock = __SPIN_LOCK_UNLOCKED(frag.st_lock),
 };
 
 /* splitmix64's finaliser: a good 64-bit mix, cheap and fixed forever. */
@@ -204,7 +212,13 @@ static void frag_free_pfns(const unsigned long *pfns, unsigned long n)
 	}
 }
 
-/* Step 2: take unmovable order-0 pages; -EINTR on a fatal signal. */
+/*
+ * Step 2: take unmovable order-0 pages; -ECANCELED on any pending signal,
+ * so that ^C in the requesting process stops a sweep that may take
+ * minutes. Not -EINTR: netlink_rcv_skb() sends no ACK for a request that
+ * fails with -EINTR (it takes it as not processed), and the requester
+ * would wait for one forever.
+ */
 static int frag_sweep(struct frag_work *w, u32 *stop)
 {
 	unsigned long floor = frag_floor_pages();
@@ -222,11 +236,14 @@ static int frag_sweep(struct frag_work *w, u32 *stop)
 			break;
 		}
 		w->pfns[w->n++] = page_to_pfn(page);
-		if (!(w->n & FRAG_RESCHED_MASK)) {
+		if (!(w->n & FRAG_RESCHED_MASK))
 			cond_resched();
-			if (fatal_signal_pending(current))
-				return -EINTR;
-		}
+		/*
+		 * Every page: near exhaustion one allocation can reclaim for
+		 * a long time, and a thousand of them for minutes.
+		 */
+		if (signal_pending(current))
+			return -ECANCELED;
 	}
 	return 0;
 }
@@ -287,8 +304,9 @@ static void frag_choose(struct frag_work *w, unsigned long touched,
 /*
  * Step 5: movable churn that claims unmovable-labelled pageblocks back.
  * Reuses w->pfns; returns the number of pages it took (all freed again).
+ * *intr is set when a signal stopped it.
  */
-static unsigned long frag_relabel(struct frag_work *w)
+static unsigned long frag_relabel(struct frag_work *w, bool *intr)
 {
 	unsigned long floor = frag_floor_pages(), n = 0;
 	struct page *page;
@@ -300,10 +318,11 @@ static unsigned long frag_relabel(struct frag_work *w)
 		if (!page)
 			break;
 		w->pfns[n++] = page_to_pfn(page);
-		if (!(n & FRAG_RESCHED_MASK)) {
+		if (!(n & FRAG_RESCHED_MASK))
 			cond_resched();
-			if (fatal_signal_pending(current))
-				break;
+		if (signal_pending(current)) {
+			*intr = true;
+			break;
 		}
 	}
 	frag_free_pfns(w->pfns, n);
@@ -314,6 +333,7 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 {
 	struct frag_work w = {};
 	unsigned long touched, k, nr, relabel = 0, free;
+	bool intr = false;
 	u32 stop;
 	int ret;
 
@@ -323,7 +343,10 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 
-	mutex_lock(&frag.lock);
+	if (mutex_lock_interruptible(&frag.lock)) {
+		NL_SET_ERR_MSG(extack, "interrupted while waiting for another PIN");
+		return -ECANCELED;
+	}
 	if (frag.pinned) {
 		NL_SET_ERR_MSG(extack, "pages are already pinned; RELEASE them first");
 		ret = -EBUSY;
@@ -351,12 +374,19 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	frag_choose(&w, touched, k, p->seed);
 	frag_free_pfns(w.sorted, nr);
 	if (p->relabel)
-		relabel = frag_relabel(&w);
+		relabel = frag_relabel(&w, &intr);
+	if (intr) {
+		frag_free_pfns(w.pinned, k);
+		NL_SET_ERR_MSG(extack, "interrupted by a signal; every page was freed");
+		ret = -ECANCELED;
+		goto out;
+	}
 
 	if (k) {
 		frag.pinned = w.pinned;
 		w.pinned = NULL;
 	}
+	spin_lock(&frag.st_lock);
 	frag.st.params = *p;
 	frag.st.pinned_pages = k;
 	frag.st.pinned_blocks = k;
@@ -365,6 +395,7 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	frag.st.swept_pages = w.n;
 	frag.st.relabel_pages = relabel;
 	frag.st.sweep_stop = stop;
+	spin_unlock(&frag.st_lock);
 	pr_info("pin: sweep_percent=%u pin_percent=%u seed=%u relabel=%u: swept %lu of %lu pages (stop %u), %lu blocks touched, %lu pinned, relabel sweep %lu pages\n",
 		p->sweep_percent, p->pin_percent, p->seed, p->relabel, w.n,
 		w.target, stop, touched, k, relabel);
@@ -382,16 +413,18 @@ void frag_release(void)
 		kvfree(frag.pinned);
 		frag.pinned = NULL;
 	}
+	spin_lock(&frag.st_lock);
 	frag.st.pinned_pages = 0;
 	frag.st.pinned_blocks = 0;
+	spin_unlock(&frag.st_lock);
 	mutex_unlock(&frag.lock);
 }
 
 void frag_status(struct frag_status *st)
 {
-	mutex_lock(&frag.lock);
+	spin_lock(&frag.st_lock);
 	*st = frag.st;
-	mutex_unlock(&frag.lock);
+	spin_unlock(&frag.st_lock);
 }
 
 void frag_exit(void)

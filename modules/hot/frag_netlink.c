@@ -2,8 +2,10 @@
 /*
  * The "buddy_frag" generic netlink family: pin, inspect and release the
  * fragmenter's pages (see frag.c and the contract in uapi/buddyctl.h).
- * PIN and RELEASE need CAP_SYS_ADMIN and answer as STATUS does.
+ * PIN and RELEASE need CAP_SYS_ADMIN, checked here rather than with
+ * GENL_ADMIN_PERM (which checks CAP_NET_ADMIN), and answer as STATUS does.
  */
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -73,6 +75,15 @@ err:
 	return ret;
 }
 
+/* State changes need CAP_SYS_ADMIN of the socket's opener, nothing less. */
+static int frag_genl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 {
 	struct frag_params p = {
@@ -83,6 +94,9 @@ static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	int ret;
 
+	ret = frag_genl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (a[BUDDY_FRAG_A_PIN_PERCENT])
 		p.pin_percent = nla_get_u32(a[BUDDY_FRAG_A_PIN_PERCENT]);
 	if (a[BUDDY_FRAG_A_SWEEP_PERCENT])
@@ -105,6 +119,10 @@ static int frag_genl_status(struct sk_buff *skb, struct genl_info *info)
 
 static int frag_genl_release(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret = frag_genl_admin(skb, info);
+
+	if (ret)
+		return ret;
 	frag_release();
 	return frag_reply_status(info, BUDDY_FRAG_CMD_RELEASE);
 }
@@ -115,7 +133,6 @@ static const struct genl_ops frag_genl_ops[] = {
 		.doit = frag_genl_pin,
 		.policy = frag_pin_policy,
 		.maxattr = BUDDY_FRAG_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = BUDDY_FRAG_CMD_STATUS,
@@ -128,7 +145,6 @@ static const struct genl_ops frag_genl_ops[] = {
 		.doit = frag_genl_release,
 		.policy = frag_empty_policy,
 		.maxattr = BUDDY_FRAG_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -6,9 +6,13 @@
  *
  * Every command has its own policy, so an attribute that does not belong to
  * a command is refused ("Unknown attribute type" / "Unsupported attribute")
- * instead of being ignored. RUN, RELEASE: GENL_ADMIN_PERM. RUN and RELEASE
- * answer with the same message STATUS sends.
+ * instead of being ignored. RUN and RELEASE need CAP_SYS_ADMIN, checked
+ * here rather than with GENL_ADMIN_PERM (which checks CAP_NET_ADMIN), and
+ * answer with the same message STATUS sends. GET_ATTEMPTS is open, but the
+ * PFNs in it are physical addresses: zero for readers without
+ * CAP_SYS_ADMIN, as /proc/self/pagemap hides them.
  */
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -89,6 +93,15 @@ err:
 	return ret;
 }
 
+/* State changes need CAP_SYS_ADMIN of the socket's opener, nothing less. */
+static int hot_genl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int hot_genl_run(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hot_params p = {
@@ -99,6 +112,9 @@ static int hot_genl_run(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	int ret;
 
+	ret = hot_genl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (a[BUDDY_HOT_A_ORDER])
 		p.order = nla_get_u32(a[BUDDY_HOT_A_ORDER]);
 	if (a[BUDDY_HOT_A_COUNT])
@@ -123,12 +139,16 @@ static int hot_genl_status(struct sk_buff *skb, struct genl_info *info)
 
 static int hot_genl_release(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret = hot_genl_admin(skb, info);
+
+	if (ret)
+		return ret;
 	hot_run_release();
 	return hot_reply_status(info, BUDDY_HOT_CMD_RELEASE);
 }
 
 static int hot_put_attempt(struct sk_buff *skb, struct netlink_callback *cb,
-			   u32 index, const struct hot_attempt *at)
+			   u32 index, const struct hot_attempt *at, bool show_pfn)
 {
 	bool ok = at->pfn != HOT_NO_PFN;
 	struct nlattr *nest;
@@ -147,7 +167,8 @@ static int hot_put_attempt(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u8(skb, BUDDY_HOT_AA_OK, ok) ||
 	    nla_put_u64_64bit(skb, BUDDY_HOT_AA_LATENCY_NS, at->latency_ns,
 			      BUDDY_HOT_AA_PAD) ||
-	    (ok && nla_put_u64_64bit(skb, BUDDY_HOT_AA_PFN, at->pfn,
+	    (ok && nla_put_u64_64bit(skb, BUDDY_HOT_AA_PFN,
+				     show_pfn ? at->pfn : 0,
 				     BUDDY_HOT_AA_PAD)))
 		goto cancel;
 	nla_nest_end(skb, nest);
@@ -169,13 +190,14 @@ static int hot_genl_dump_attempts(struct sk_buff *skb, struct netlink_callback *
 {
 	struct hot_attempt buf[HOT_DUMP_BATCH];
 	u32 pos = cb->args[0], gen, n, i;
+	bool show_pfn = netlink_capable(cb->skb, CAP_SYS_ADMIN);
 	int ret = 0;
 
 	do {
 		n = hot_run_copy_attempts(pos, buf, HOT_DUMP_BATCH, &gen);
 		cb->seq = gen + 1;
 		for (i = 0; i < n; i++) {
-			ret = hot_put_attempt(skb, cb, pos, &buf[i]);
+			ret = hot_put_attempt(skb, cb, pos, &buf[i], show_pfn);
 			if (ret)
 				break;
 			pos++;
@@ -194,7 +216,6 @@ static const struct genl_ops hot_genl_ops[] = {
 		.doit = hot_genl_run,
 		.policy = hot_run_policy,
 		.maxattr = BUDDY_HOT_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = BUDDY_HOT_CMD_STATUS,
@@ -213,7 +234,6 @@ static const struct genl_ops hot_genl_ops[] = {
 		.doit = hot_genl_release,
 		.policy = hot_empty_policy,
 		.maxattr = BUDDY_HOT_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 

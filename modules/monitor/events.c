@@ -132,6 +132,64 @@ static void bm_ev_irq_work_fn(struct irq_work *w)
 	queue_work(system_unbound_wq, &bm_ev_work);
 }
 
+/* Continuation bytes 0x80..0xbf, or the narrower range a lead allows. */
+static bool bm_utf8_cont(u8 c, u8 lo, u8 hi)
+{
+	return c >= lo && c <= hi;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at @s (NUL-terminated), or 0 when the
+ * bytes there are not one: a stray continuation byte, an overlong or
+ * surrogate form, a code point above U+10FFFF, or a sequence cut short
+ * (the NUL fails every continuation test).
+ */
+static unsigned int bm_utf8_len(const u8 *s)
+{
+	u8 c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return bm_utf8_cont(s[1], 0x80, 0xbf) ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		u8 lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+
+		return bm_utf8_cont(s[1], lo, hi) &&
+		       bm_utf8_cont(s[2], 0x80, 0xbf) ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		u8 lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+
+		return bm_utf8_cont(s[1], lo, hi) &&
+		       bm_utf8_cont(s[2], 0x80, 0xbf) &&
+		       bm_utf8_cont(s[3], 0x80, 0xbf) ? 4 : 0;
+	}
+	return 0;
+}
+
+/*
+ * A task's comm is whatever bytes it set, cut at 15: often a multi-byte
+ * character split in two, sometimes not text at all. Events are read as
+ * JSON and text, so replace every byte that is not part of a valid UTF-8
+ * sequence with '?' (one byte for one: the name keeps its length).
+ */
+static void bm_comm_sanitize(char *comm)
+{
+	u8 *s = (u8 *)comm;
+	unsigned int n;
+
+	while (*s) {
+		n = bm_utf8_len(s);
+		if (n) {
+			s += n;
+		} else {
+			*s = '?';
+			s++;
+		}
+	}
+}
+
 static void bm_ev_work_fn(struct work_struct *w)
 {
 	struct bm_event *batch;
@@ -156,6 +214,8 @@ static void bm_ev_work_fn(struct work_struct *w)
 			raw_spin_unlock_irqrestore(&r->lock, flags);
 
 			for (i = 0; i < n; i++) {
+				if (batch && (batch[i].fields & BM_EVF_TASK))
+					bm_comm_sanitize(batch[i].comm);
 				if (batch && READ_ONCE(bm_ev_started) &&
 				    !bm_genl_send_event(&batch[i],
 							atomic64_read(&bm_ev_dropped)))

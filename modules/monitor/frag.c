@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/topology.h>
 #include <linux/vmstat.h>
@@ -40,6 +41,37 @@ static void bm_read_nr_free(struct zone *zone,
 	for (o = 0; o < BM_NR_PAGE_ORDERS; o++)
 		/* Lockless, diagnostic: as fill_contig_page_info() reads it. */
 		nr_free[o] = data_race(zone->free_area[o].nr_free);
+}
+
+/*
+ * The module's own cost: the longest zone->lock hold (interrupts off) and
+ * the longest memmap scan since load or reset, so that users can see what
+ * observing costs. Kept as maxima updated with cmpxchg: writers are rare
+ * (one per lock hold or scan) and never block each other.
+ */
+static atomic64_t bm_cost_hold_ns = ATOMIC64_INIT(0);
+static atomic64_t bm_cost_scan_ns = ATOMIC64_INIT(0);
+
+static void bm_cost_note(atomic64_t *max, u64 ns)
+{
+	s64 old = atomic64_read(max);
+
+	do {
+		if ((u64)old >= ns)
+			return;
+	} while (!atomic64_try_cmpxchg(max, &old, ns));
+}
+
+void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns)
+{
+	*max_hold_ns = atomic64_read(&bm_cost_hold_ns);
+	*max_scan_ns = atomic64_read(&bm_cost_scan_ns);
+}
+
+void bm_frag_cost_reset(void)
+{
+	atomic64_set(&bm_cost_hold_ns, 0);
+	atomic64_set(&bm_cost_scan_ns, 0);
 }
 
 /* mm/vmstat.c: fill_contig_page_info(), on a snapshot of nr_free[] */
@@ -194,6 +226,7 @@ static void bm_frag_feasibility(struct zone *zone, struct bm_zone_frag *f)
 	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
 	unsigned long end = zone_end_pfn(zone);
 	unsigned long used;
+	u64 t0 = local_clock();
 
 	f->blocks_total = 0;
 	f->blocks_recoverable = 0;
@@ -203,6 +236,7 @@ static void bm_frag_feasibility(struct zone *zone, struct bm_zone_frag *f)
 			f->blocks_recoverable++;
 		cond_resched();
 	}
+	bm_cost_note(&bm_cost_scan_ns, local_clock() - t0);
 }
 
 /* Is the aligned block at @pfn one free buddy block of @order or more? */
@@ -224,6 +258,7 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 	unsigned long end = zone_end_pfn(zone);
 	unsigned long used;
 	unsigned int n = 0, i;
+	u64 t0 = local_clock();
 
 	for (; pfn + nr <= end; pfn += nr) {
 		if (bm_block_is_free(pfn, order) || (skip && skip(pfn)) ||
@@ -242,33 +277,83 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 next:
 		cond_resched();
 	}
+	bm_cost_note(&bm_cost_scan_ns, local_clock() - t0);
 	return n;
 }
 
 /*
- * Free blocks per order and migratetype: walk each free list under the
- * zone lock, as /proc/pagetypeinfo does, but one list per lock hold (with
- * a reschedule point between lists) and without its 100000 cap.
+ * Count at most BUDDY_FREE_WALK_CAP entries of one free list in one
+ * zone->lock hold. The list cannot be resumed after the lock is dropped
+ * (its entries move and leave while we do not hold it), so the walk stops
+ * at the cap instead of continuing in chunks; the caller derives the rest.
+ */
+static unsigned long bm_count_free_list(struct zone *zone,
+					struct list_head *head, bool *capped)
+{
+	unsigned long flags, n = 0;
+	struct list_head *pos;
+	u64 t0;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	t0 = local_clock();
+	list_for_each(pos, head) {
+		if (++n == BUDDY_FREE_WALK_CAP)
+			break;
+	}
+	bm_cost_note(&bm_cost_hold_ns, local_clock() - t0);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	*capped = n == BUDDY_FREE_WALK_CAP;
+	return n;
+}
+
+/*
+ * Free blocks per order and migratetype. Each list is counted in its own
+ * lock hold of at most BUDDY_FREE_WALK_CAP entries, so the time interrupts
+ * are off does not grow with memory or list length. A list past the cap
+ * gets what nr_free[order] leaves after the lists that were counted whole
+ * (at least the cap): exact up to the races between holds when one list of
+ * the order is past the cap, split evenly when several are. Such orders
+ * are flagged in free_blocks_derived.
  */
 static void bm_frag_free_blocks(struct zone *zone, struct bm_zone_frag *f)
 {
-	unsigned int order, mt, umt;
-	unsigned long flags, n;
-	struct list_head *pos;
+	unsigned long counted, nr, rest, share;
+	unsigned int order, mt, umt, ncapped;
+	bool capped[MIGRATE_TYPES];
 
 	memset(f->free_blocks, 0, sizeof(f->free_blocks));
+	f->free_blocks_derived = 0;
 	for (order = 0; order < BM_ORDERS; order++) {
+		counted = 0;
+		ncapped = 0;
+		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct list_head *head =
+				&zone->free_area[order].free_list[mt];
+
+			nr = bm_count_free_list(zone, head, &capped[mt]);
+			umt = bm_mt_to_uapi(mt);
+			if (capped[mt])
+				ncapped++;
+			else
+				counted += nr;
+			if (umt < BM_MTS)
+				f->free_blocks[order][umt] += nr;
+			cond_resched();
+		}
+		if (!ncapped)
+			continue;
+		f->free_blocks_derived |= 1U << order;
+		/* Lockless, diagnostic, as in fill_contig_page_info(). */
+		nr = data_race(zone->free_area[order].nr_free);
+		rest = nr > counted ? nr - counted : 0;
+		share = rest / ncapped;
 		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
 			umt = bm_mt_to_uapi(mt);
-			if (umt >= BM_MTS)
+			if (!capped[mt] || umt >= BM_MTS)
 				continue;
-			n = 0;
-			spin_lock_irqsave(&zone->lock, flags);
-			list_for_each(pos, &zone->free_area[order].free_list[mt])
-				n++;
-			spin_unlock_irqrestore(&zone->lock, flags);
-			f->free_blocks[order][umt] += n;
-			cond_resched();
+			f->free_blocks[order][umt] +=
+				max_t(unsigned long, share, BUDDY_FREE_WALK_CAP) -
+				BUDDY_FREE_WALK_CAP;
 		}
 	}
 }

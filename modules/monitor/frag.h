@@ -25,6 +25,7 @@ struct bm_zone_frag {
 	u64 start_pfn;
 	u64 spanned_pages;
 	u64 free_blocks[BM_ORDERS][BM_MTS];
+	u32 free_blocks_derived;	/* orders past BUDDY_FREE_WALK_CAP */
 	u64 nr_free[BM_ORDERS];
 	s32 unusable_index[BM_ORDERS];	/* x1000 */
 	s32 extfrag_index[BM_ORDERS];	/* x1000, -1000: would succeed */
@@ -64,6 +65,14 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 				     bool (*skip)(unsigned long pfn),
 				     struct bm_block_cost *out,
 				     unsigned int max);
+
+/*
+ * The longest zone->lock hold (interrupts off) and the longest memmap scan
+ * (wall time, reschedule points included) this module made, in ns, since
+ * load or bm_frag_cost_reset().
+ */
+void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns);
+void bm_frag_cost_reset(void);
 
 /* Free blocks of exactly @order in a node (sum of nr_free). */
 u64 bm_frag_node_free_blocks(pg_data_t *pgdat, unsigned int order);

@@ -8,16 +8,23 @@
  * an op does not take, trailing data and out-of-range values are refused
  * with -EINVAL/-ERANGE and an extack message naming the attribute before a
  * handler runs). Ops without a policy get the core's reject-all policy.
- * RESET and SET_CONFIG need CAP_SYS_ADMIN (GENL_ADMIN_PERM).
+ *
+ * Privilege (the rules are in uapi/buddyctl.h): RESET and SET_CONFIG check
+ * CAP_SYS_ADMIN themselves, because GENL_ADMIN_PERM checks CAP_NET_ADMIN,
+ * which a network daemon holds for reasons unrelated to memory. GET_FRAG
+ * computes for CAP_SYS_ADMIN/CAP_PERFMON callers and serves everyone else
+ * one shared snapshot, so its cost does not follow an unprivileged loop.
  *
  * parallel_ops: handlers do not run under genl_lock, so a slow GET_FRAG
- * dump (it walks the memmap) does not stall other families; handlers
- * serialize where they need to (stats, config mutexes).
+ * (it walks the memmap) does not stall other families; handlers serialize
+ * where they need to (stats, config, snapshot mutexes).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/ktime.h>
 #include <linux/mmzone.h>
+#include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
@@ -174,8 +181,18 @@ static int bm_reply_send(struct sk_buff *skb, void *hdr,
 	return genlmsg_reply(skb, info);
 }
 
+/* State changes need CAP_SYS_ADMIN of the socket's opener, nothing less. */
+static int bm_nl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int bm_nl_get_info(struct sk_buff *skb_in, struct genl_info *info)
 {
+	u64 hold_ns, scan_ns;
 	struct bm_config cfg;
 	struct sk_buff *skb;
 	void *hdr;
@@ -187,11 +204,16 @@ static int bm_nl_get_info(struct sk_buff *skb_in, struct genl_info *info)
 	bm_config_lock();
 	bm_config_get(&cfg);
 	bm_config_unlock();
+	bm_frag_cost_read(&hold_ns, &scan_ns);
 	err = nla_put_u32(skb, BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION) ||
 	      nla_put_string(skb, BUDDY_MON_A_KERNEL_RELEASE,
 			     init_utsname()->release) ||
 	      nla_put_u32(skb, BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS) ||
-	      bm_put_config(skb, &cfg) ? -EMSGSIZE : 0;
+	      bm_put_config(skb, &cfg) ||
+	      bm_put_u64(skb, BUDDY_MON_A_MAX_LOCK_HOLD_NS, hold_ns,
+			 BUDDY_MON_A_PAD) ||
+	      bm_put_u64(skb, BUDDY_MON_A_MAX_SCAN_NS, scan_ns,
+			 BUDDY_MON_A_PAD) ? -EMSGSIZE : 0;
 	return bm_reply_send(skb, hdr, info, err);
 }
 
@@ -219,6 +241,9 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 	void *hdr;
 	int err;
 
+	err = bm_nl_admin(skb_in, info);
+	if (err)
+		return err;
 	if (GENL_REQ_ATTR_CHECK(info, BUDDY_MON_A_CONFIG))
 		return -EINVAL;
 	err = nla_parse_nested(tb, BUDDY_MON_CA_MAX,
@@ -270,7 +295,9 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 
 static int bm_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	return bm_stats_reset();
+	int err = bm_nl_admin(skb, info);
+
+	return err ? err : bm_stats_reset();
 }
 
 /* ---- stats --------------------------------------------------------------- */
@@ -595,26 +622,21 @@ out:
 	return bm_reply_send(skb, hdr, info, err);
 }
 
-/* ---- fragmentation dump ----------------------------------------------------- */
+/* ---- fragmentation ---------------------------------------------------------- */
 
-struct bm_frag_cursor {
-	int nid;		/* MAX_NUMNODES: done */
-	int zid;
-	struct bm_zone_frag f;
-};
+/*
+ * One zone message. free_blocks: 11 nests of 6 u64; the rest is two dozen
+ * scalars and three 11-entry arrays: about 1.6 KB, so a page holds it.
+ */
+#define BM_ZONE_MSG_SIZE	NLMSG_GOODSIZE
 
-static int bm_put_zone(struct sk_buff *skb, struct netlink_callback *cb,
-		       const struct bm_zone_frag *f)
+static int bm_put_zone(struct sk_buff *skb, const struct bm_zone_frag *f,
+		       u64 age_ns)
 {
 	const int pad = BUDDY_MON_ZA_PAD;
 	struct nlattr *nest;
 	unsigned int o;
-	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &bm_genl_family, NLM_F_MULTI, BUDDY_MON_CMD_GET_FRAG);
-	if (!hdr)
-		return -EMSGSIZE;
 	if (nla_put_u32(skb, BUDDY_MON_ZA_NODE, f->node) ||
 	    nla_put_u32(skb, BUDDY_MON_ZA_ZONE_IDX, f->zone_idx) ||
 	    nla_put_string(skb, BUDDY_MON_ZA_ZONE_NAME, f->name) ||
@@ -623,14 +645,14 @@ static int bm_put_zone(struct sk_buff *skb, struct netlink_callback *cb,
 	    bm_put_u64(skb, BUDDY_MON_ZA_FREE_PAGES, f->free_pages, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_ZA_START_PFN, f->start_pfn, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_ZA_SPANNED_PAGES, f->spanned_pages, pad))
-		goto cancel;
+		return -EMSGSIZE;
 
 	nest = nla_nest_start(skb, BUDDY_MON_ZA_FREE_BLOCKS);
 	if (!nest)
-		goto cancel;
+		return -EMSGSIZE;
 	for (o = 0; o < BM_ORDERS; o++)
 		if (bm_put_u64_array(skb, o + 1, f->free_blocks[o], BM_MTS))
-			goto cancel;
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	if (bm_put_u64_array(skb, BUDDY_MON_ZA_NR_FREE, f->nr_free, BM_ORDERS) ||
@@ -644,54 +666,140 @@ static int bm_put_zone(struct sk_buff *skb, struct netlink_callback *cb,
 	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_TOTAL, f->blocks_total, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_FREE, f->blocks_free, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_ZA_BLOCKS_RECOVERABLE,
-		       f->blocks_recoverable, pad))
-		goto cancel;
-	genlmsg_end(skb, hdr);
+		       f->blocks_recoverable, pad) ||
+	    nla_put_u32(skb, BUDDY_MON_ZA_FREE_BLOCKS_DERIVED,
+			f->free_blocks_derived) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_AGE_NS, age_ns, pad))
+		return -EMSGSIZE;
 	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static int bm_nl_frag_start(struct netlink_callback *cb)
+/*
+ * Send one zone as its own message to the requester. Each message is a
+ * separate skb queued on the requester's socket: nothing here outlives the
+ * handler, so a reader that never reads pins neither the module nor more
+ * than its own receive buffer (unicast fails with -EAGAIN when it is full).
+ */
+static int bm_send_zone(struct genl_info *info, const struct bm_zone_frag *f,
+			u64 age_ns)
 {
-	struct bm_frag_cursor *cur = kzalloc(sizeof(*cur), GFP_KERNEL);
+	struct sk_buff *skb = genlmsg_new(BM_ZONE_MSG_SIZE, GFP_KERNEL);
+	void *hdr;
 
-	if (!cur)
+	if (!skb)
 		return -ENOMEM;
-	cur->nid = first_online_node;
-	cur->zid = 0;
-	cb->args[0] = (long)cur;
-	return 0;
-}
-
-static int bm_nl_frag_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct bm_frag_cursor *cur = (struct bm_frag_cursor *)cb->args[0];
-
-	while (cur->nid < MAX_NUMNODES) {
-		pg_data_t *pgdat = NODE_DATA(cur->nid);
-
-		for (; pgdat && cur->zid < MAX_NR_ZONES; cur->zid++) {
-			struct zone *zone = &pgdat->node_zones[cur->zid];
-
-			if (!populated_zone(zone))
-				continue;
-			bm_frag_zone(zone, &cur->f);
-			if (bm_put_zone(skb, cb, &cur->f))
-				/* Full: this zone goes into the next skb. */
-				return skb->len ? skb->len : -EMSGSIZE;
-		}
-		cur->nid = next_online_node(cur->nid);
-		cur->zid = 0;
+	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq,
+			  &bm_genl_family, NLM_F_MULTI,
+			  BUDDY_MON_CMD_GET_FRAG);
+	if (!hdr || bm_put_zone(skb, f, age_ns)) {
+		nlmsg_free(skb);
+		GENL_SET_ERR_MSG(info, "zone reply does not fit");
+		return -EMSGSIZE;
 	}
-	return skb->len;
+	genlmsg_end(skb, hdr);
+	return genlmsg_unicast(genl_info_net(info), skb, info->snd_portid);
 }
 
-static int bm_nl_frag_done(struct netlink_callback *cb)
+/*
+ * The populated zone after @zone (the first one for NULL), or NULL. Walks
+ * NODE_DATA() (node_data[] is exported); for_each_populated_zone() is not.
+ */
+static struct zone *bm_next_zone(struct zone *zone)
 {
-	kfree((void *)cb->args[0]);
+	int nid = zone ? zone_to_nid(zone) : first_online_node;
+	int zid = zone ? zone_idx(zone) + 1 : 0;
+	struct zone *z;
+
+	for (; nid < MAX_NUMNODES; nid = next_online_node(nid), zid = 0) {
+		for (; zid < MAX_NR_ZONES; zid++) {
+			z = &NODE_DATA(nid)->node_zones[zid];
+			if (populated_zone(z))
+				return z;
+		}
+	}
+	return NULL;
+}
+
+/* Computed for the caller, zone by zone. */
+static int bm_frag_fresh(struct genl_info *info)
+{
+	struct bm_zone_frag *f = kmalloc(sizeof(*f), GFP_KERNEL);
+	struct zone *zone;
+	int err = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (zone = bm_next_zone(NULL); zone; zone = bm_next_zone(zone)) {
+		bm_frag_zone(zone, f);
+		err = bm_send_zone(info, f, 0);
+		if (err)
+			break;
+	}
+	kfree(f);
+	return err;
+}
+
+/* The shared snapshot unprivileged readers get. */
+static DEFINE_MUTEX(bm_snap_lock);
+static struct bm_zone_frag *bm_snap;	/* kvmalloc'ed, bm_snap_n entries */
+static unsigned int bm_snap_n;
+static u64 bm_snap_time_ns;		/* ktime_get_ns() when computed */
+
+static int bm_snap_refresh(void)
+{
+	unsigned int n = 0, i = 0;
+	struct bm_zone_frag *z;
+	struct zone *zone;
+
+	for (zone = bm_next_zone(NULL); zone; zone = bm_next_zone(zone))
+		n++;
+	z = kvcalloc(n, sizeof(*z), GFP_KERNEL);
+	if (!z)
+		return -ENOMEM;
+	for (zone = bm_next_zone(NULL); zone; zone = bm_next_zone(zone)) {
+		/* Zones only come with memory hotplug; take what we counted. */
+		if (i == n)
+			break;
+		bm_frag_zone(zone, &z[i++]);
+	}
+	kvfree(bm_snap);
+	bm_snap = z;
+	bm_snap_n = i;
+	bm_snap_time_ns = ktime_get_ns();
 	return 0;
+}
+
+static int bm_frag_shared(struct genl_info *info)
+{
+	unsigned int i;
+	u64 now;
+	int err;
+
+	/*
+	 * Killable, not interruptible: netlink sends no ACK for -EINTR, which
+	 * only a dying reader can afford not to wait for.
+	 */
+	if (mutex_lock_killable(&bm_snap_lock))
+		return -EINTR;
+	now = ktime_get_ns();
+	err = 0;
+	if (!bm_snap ||
+	    now - bm_snap_time_ns >= BUDDY_FRAG_SNAPSHOT_MS * NSEC_PER_MSEC) {
+		err = bm_snap_refresh();
+		now = ktime_get_ns();
+	}
+	for (i = 0; !err && i < bm_snap_n; i++)
+		err = bm_send_zone(info, &bm_snap[i], now - bm_snap_time_ns);
+	mutex_unlock(&bm_snap_lock);
+	return err;
+}
+
+static int bm_nl_get_frag(struct sk_buff *skb_in, struct genl_info *info)
+{
+	if (netlink_capable(skb_in, CAP_SYS_ADMIN) ||
+	    netlink_capable(skb_in, CAP_PERFMON))
+		return bm_frag_fresh(info);
+	return bm_frag_shared(info);
 }
 
 /* ---- family ---------------------------------------------------------------- */
@@ -715,14 +823,11 @@ static const struct genl_ops bm_genl_ops[] = {
 	},
 	{
 		.cmd = BUDDY_MON_CMD_GET_FRAG,
-		.start = bm_nl_frag_start,
-		.dumpit = bm_nl_frag_dump,
-		.done = bm_nl_frag_done,
+		.doit = bm_nl_get_frag,
 	},
 	{
 		.cmd = BUDDY_MON_CMD_RESET,
 		.doit = bm_nl_reset,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = BUDDY_MON_CMD_GET_CONFIG,
@@ -733,7 +838,6 @@ static const struct genl_ops bm_genl_ops[] = {
 		.doit = bm_nl_set_config,
 		.policy = bm_config_req_policy,
 		.maxattr = BUDDY_MON_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = BUDDY_MON_CMD_GET_TUNER_STATS,
@@ -741,9 +845,21 @@ static const struct genl_ops bm_genl_ops[] = {
 	},
 };
 
+/*
+ * Events carry the pid, comm and GFP flags of allocating tasks: joining
+ * needs CAP_SYS_ADMIN. Kernels before the multicast group flags (6.7, and
+ * the stable releases they were backported to) cannot check it: there the
+ * group stays open, as it was.
+ */
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+static const struct genl_multicast_group bm_genl_mcgrps[] = {
+	{ .name = BUDDY_MON_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+#else
 static const struct genl_multicast_group bm_genl_mcgrps[] = {
 	{ .name = BUDDY_MON_MCGRP_EVENTS },
 };
+#endif
 
 static struct genl_family bm_genl_family __ro_after_init = {
 	.name = BUDDY_MON_GENL_NAME,
@@ -829,6 +945,9 @@ void bm_genl_exit(void)
 {
 	WRITE_ONCE(bm_genl_registered, false);
 	genl_unregister_family(&bm_genl_family);
+	/* No handler runs after unregistering: the snapshot is ours. */
+	kvfree(bm_snap);
+	bm_snap = NULL;
 }
 
 MODULE_ALIAS_GENL_FAMILY(BUDDY_MON_GENL_NAME);

@@ -26,6 +26,7 @@
 #include "monitor/background.h"
 #include "monitor/evacuate.h"
 #include "monitor/probes.h"
+#include "monitor/frag.h"
 #include "monitor/stats.h"
 
 struct bm_core_cpu __percpu *bm_core_pcpu;
@@ -126,6 +127,7 @@ int bm_stats_reset(void)
 	bm_lat_reset();
 	bm_bg_reset();
 	bm_evac_reset();
+	bm_frag_cost_reset();
 	bm_reset_time_ns = ktime_get_ns();
 	mutex_unlock(&bm_stats_mutex);
 	return 0;

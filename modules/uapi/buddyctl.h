@@ -24,14 +24,41 @@
  *
  * Errors: requests are validated strictly against per-level nla_policy;
  * a malformed or out-of-range request fails with -EINVAL (or -ERANGE) and
- * an extack message naming the attribute, and changes nothing. Commands
- * that change state require CAP_SYS_ADMIN (GENL_ADMIN_PERM) and fail with
- * -EPERM otherwise.
+ * an extack message naming the attribute, and changes nothing.
+ *
+ * Privilege, decided per command the way the kernel decides between
+ * /proc/buddyinfo (world-readable, cheap) and /proc/pagetypeinfo (root
+ * only, walks free lists). The capability is the one of the process that
+ * opened the netlink socket (netlink_capable()):
+ *   - Commands marked "admin" change state and need CAP_SYS_ADMIN (and
+ *     only that: CAP_NET_ADMIN alone is refused); -EPERM otherwise.
+ *   - Cheap reads (GET_INFO, GET_STATS, GET_LATENCY, GET_CONFIG,
+ *     GET_TUNER_STATS, the hot and fragmenter STATUS) are open to all: they
+ *     sum per-CPU counters and copy a few words.
+ *   - GET_FRAG walks free lists under zone->lock and scans the memmap. With
+ *     CAP_SYS_ADMIN or CAP_PERFMON it is computed for the caller. Without,
+ *     it is served from one shared snapshot recomputed at most once every
+ *     BUDDY_FRAG_SNAPSHOT_MS whoever asks, so unprivileged readers in a
+ *     loop cost at most one computation per interval;
+ *     BUDDY_MON_ZA_AGE_NS says how old the figures are.
+ *   - GET_ATTEMPTS is open, but the PFNs in it (physical addresses, hidden
+ *     from unprivileged readers of /proc/self/pagemap too) are zero without
+ *     CAP_SYS_ADMIN.
+ *   - The events multicast group (pid, comm and GFP flags of allocating
+ *     tasks) can only be joined with CAP_SYS_ADMIN.
+ *
+ * Bounded work: the module never walks a list or the memmap with a
+ * spinlock held for longer than a constant. Free lists are counted at most
+ * BUDDY_FREE_WALK_CAP entries per zone->lock hold (see
+ * BUDDY_MON_ZA_FREE_BLOCKS_DERIVED for what happens past it); memmap scans
+ * take no lock and reschedule between blocks. GET_INFO reports the longest
+ * lock hold and the longest scan the module made.
  *
  * ---------------------------------------------------------------------
  * BUDDY_MON_CMD_GET_INFO (doit)
  *   reply: BUDDY_MON_A_ABI_VERSION, BUDDY_MON_A_KERNEL_RELEASE,
- *          BUDDY_MON_A_NR_ORDERS, BUDDY_MON_A_CONFIG
+ *          BUDDY_MON_A_NR_ORDERS, BUDDY_MON_A_CONFIG,
+ *          BUDDY_MON_A_MAX_LOCK_HOLD_NS, BUDDY_MON_A_MAX_SCAN_NS
  *
  * BUDDY_MON_CMD_GET_STATS (doit)
  *   request: [BUDDY_MON_A_ORDER]            only this order
@@ -52,8 +79,11 @@
  *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_ORDER_LATENCY nests,
  *            see enum buddy_mon_latency_attr.
  *
- * BUDDY_MON_CMD_GET_FRAG (dump, one message per populated zone)
- *   reply:   see enum buddy_mon_zone_attr
+ * BUDDY_MON_CMD_GET_FRAG (doit; not a dump)
+ *   reply:   one message per populated zone (NLM_F_MULTI), then the ACK;
+ *            see enum buddy_mon_zone_attr. A doit, so that a request whose
+ *            replies are never read holds only queued messages, charged
+ *            to the reader's socket, and never a reference on the module.
  *
  * BUDDY_MON_CMD_RESET (doit, admin): zero every counter and histogram.
  *
@@ -80,7 +110,8 @@
 #define _UAPI_BUDDYCTL_H
 
 #define BUDDY_MON_GENL_NAME "buddy_monitor"
-#define BUDDY_MON_GENL_VERSION 1
+/* 2: GET_FRAG is a doit answered with one message per zone, no dump. */
+#define BUDDY_MON_GENL_VERSION 2
 #define BUDDY_MON_MCGRP_EVENTS "events"
 #define BUDDY_MON_PROC_NAME "buddy_monitor"
 
@@ -88,6 +119,14 @@
 #define BUDDY_NR_ORDERS 11
 /* Log2 latency buckets: bucket i counts [2^i, 2^(i+1)) ns; bucket 0 is [0, 2). */
 #define BUDDY_LAT_BUCKETS 40
+/*
+ * Free-list entries counted per zone->lock hold, at most: the bound on the
+ * module's interrupts-off time (a list walk touches one struct page per
+ * entry; /proc/pagetypeinfo caps its walk at 100000).
+ */
+#define BUDDY_FREE_WALK_CAP 1024
+/* Unprivileged GET_FRAG readers share one snapshot at most this old. */
+#define BUDDY_FRAG_SNAPSHOT_MS 1000
 
 /* Stable userspace mirrors of kernel enums; the module maps to these. */
 enum buddy_compact_prio {
@@ -165,6 +204,10 @@ enum buddy_mon_attr {
 	BUDDY_MON_A_BACKGROUND,		/* nest, enum buddy_mon_background_attr */
 	BUDDY_MON_A_PAD,
 	BUDDY_MON_A_EVACUATOR,		/* nest, enum buddy_mon_evacuator_attr */
+	/* u64 longest zone->lock hold (interrupts off) by the module, ns */
+	BUDDY_MON_A_MAX_LOCK_HOLD_NS,
+	/* u64 longest memmap scan by the module (wall time), ns */
+	BUDDY_MON_A_MAX_SCAN_NS,
 	__BUDDY_MON_A_LAST
 };
 #define BUDDY_MON_A_MAX (__BUDDY_MON_A_LAST - 1)
@@ -235,7 +278,7 @@ enum buddy_mon_latency_attr {
 };
 #define BUDDY_MON_LA_MAX (__BUDDY_MON_LA_LAST - 1)
 
-/* One populated zone's state, computed on demand. */
+/* One populated zone's state, computed on demand (or a shared snapshot). */
 enum buddy_mon_zone_attr {
 	BUDDY_MON_ZA_UNSPEC,
 	BUDDY_MON_ZA_NODE,		/* u32 */
@@ -271,6 +314,17 @@ enum buddy_mon_zone_attr {
 	BUDDY_MON_ZA_BLOCKS_FREE,	/* u64 free order-10 blocks now */
 	BUDDY_MON_ZA_BLOCKS_RECOVERABLE,/* u64 blocks holding only free or movable pages */
 	BUDDY_MON_ZA_PAD,
+	/*
+	 * u32 bit per order whose FREE_BLOCKS split is derived, not counted:
+	 * a free list of that order held more than BUDDY_FREE_WALK_CAP
+	 * entries, so it got what NR_FREE leaves after the lists counted
+	 * whole (at least the cap); exact up to races when one list of the
+	 * order is past the cap, split evenly between lists when several
+	 * are. The per-order totals (NR_FREE) are always exact.
+	 */
+	BUDDY_MON_ZA_FREE_BLOCKS_DERIVED,
+	/* u64 age of these figures in ns: 0 when computed for this request */
+	BUDDY_MON_ZA_AGE_NS,
 	__BUDDY_MON_ZA_LAST
 };
 #define BUDDY_MON_ZA_MAX (__BUDDY_MON_ZA_LAST - 1)
@@ -374,7 +428,8 @@ enum buddy_mon_event_attr {
  *   from an earlier run are still held.
  * BUDDY_HOT_CMD_STATUS: progress and totals (enum buddy_hot_attr).
  * BUDDY_HOT_CMD_GET_ATTEMPTS (dump): one BUDDY_HOT_A_ATTEMPT nest per
- *   attempt of the last run, enum buddy_hot_attempt_attr.
+ *   attempt of the last run, enum buddy_hot_attempt_attr. BUDDY_HOT_AA_PFN
+ *   is 0 unless the reader has CAP_SYS_ADMIN.
  * BUDDY_HOT_CMD_RELEASE (admin): stop a run and free every held block.
  * ---------------------------------------------------------------------
  */
@@ -452,7 +507,7 @@ enum buddy_hot_attempt_attr {
 	BUDDY_HOT_AA_INDEX,		/* u32 */
 	BUDDY_HOT_AA_OK,		/* u8 */
 	BUDDY_HOT_AA_LATENCY_NS,	/* u64 */
-	BUDDY_HOT_AA_PFN,		/* u64 (only when OK) */
+	BUDDY_HOT_AA_PFN,		/* u64 (only when OK; 0 unprivileged) */
 	BUDDY_HOT_AA_PAD,
 	__BUDDY_HOT_AA_LAST
 };
@@ -467,8 +522,10 @@ enum buddy_hot_attempt_attr {
  *   BUDDY_FRAG_A_PIN_PERCENT percent of the order-10-aligned blocks those
  *   pages came from (chosen with BUDDY_FRAG_A_SEED), free the rest. Reply
  *   as STATUS. -EBUSY if pages are already pinned.
+ *   Any pending signal stops it (-ECANCELED, and every page it took is
+ *   freed), so ^C in the requesting process ends it.
  * BUDDY_FRAG_CMD_STATUS: BUDDY_FRAG_A_PINNED_PAGES, _PINNED_BLOCKS,
- *   _TOUCHED_BLOCKS.
+ *   _TOUCHED_BLOCKS. Never waits for a PIN in progress.
  * BUDDY_FRAG_CMD_RELEASE (admin): free every pinned page.
  * ---------------------------------------------------------------------
  */

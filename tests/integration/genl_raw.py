@@ -7,10 +7,23 @@ the family's nla_policy directly:
   genl_raw.py FAMILY CMD [TYPE:KIND:VALUE ...]
       KIND is u8, u32, u64, str or nest (VALUE ignored, empty nest)
   prints  "errno=N extack=MESSAGE"  (errno 0 on success)
+
+  genl_raw.py --no-read FAMILY CMD
+      send the request and never read the answer: prints "sent", then
+      sleeps until killed (what a stalled or hostile reader does)
+
+  genl_raw.py --frag-ages N
+      send N GET_FRAG requests back to back on one socket; print one line
+      per request: the monotonic time it was sent (ns) and the age_ns of
+      its first zone
+
+  genl_raw.py --attempts
+      dump buddy_hot's GET_ATTEMPTS and print "attempts=N ok=N nonzero_pfns=N"
 """
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
@@ -60,22 +73,108 @@ def request(sock, family, cmd, attrs, seq):
             data = data[(mlen + 3) & ~3:]
 
 
-def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-    sock.bind((0, 0))
-    # Resolve the family id.
-    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + attr(CTRL_ATTR_FAMILY_NAME, sys.argv[1].encode() + b"\0")
+def resolve(sock, name):
+    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0")
     sock.send(struct.pack("IHHII", 16 + len(body), GENL_ID_CTRL, NLM_F_REQUEST, 1, 0) + body)
     data = sock.recv(65536)
     mlen, mtype = struct.unpack("IH", data[:6])
     if mtype == NLMSG_ERROR:
-        print("errno=%d extack=family not found" % -struct.unpack("i", data[16:20])[0])
+        return None, -struct.unpack("i", data[16:20])[0]
+    return struct.unpack("H", parse_attrs(data[20:mlen])[CTRL_ATTR_FAMILY_ID][:2])[0], 0
+
+
+def no_read(sock, family, cmd):
+    fam, err = resolve(sock, family)
+    if fam is None:
+        print("errno=%d extack=family not found" % err)
+        return 1
+    body = struct.pack("BBH", cmd, 1, 0)
+    sock.send(struct.pack("IHHII", 16 + len(body), fam, NLM_F_REQUEST | NLM_F_ACK, 2, 0) + body)
+    print("sent", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+NLM_F_DUMP, NLMSG_DONE = 0x300, 3
+HOT_CMD_GET_ATTEMPTS, HOT_A_ATTEMPT, HOT_AA_OK, HOT_AA_PFN = 3, 11, 2, 4
+
+
+def attempts(sock):
+    fam, err = resolve(sock, "buddy_hot")
+    if fam is None:
+        print("errno=%d extack=family not found" % err)
+        return 1
+    body = struct.pack("BBH", HOT_CMD_GET_ATTEMPTS, 1, 0)
+    sock.send(struct.pack("IHHII", 16 + len(body), fam, NLM_F_REQUEST | NLM_F_DUMP, 2, 0) + body)
+    n = ok = nonzero = 0
+    while True:
+        data = sock.recv(1 << 20)
+        while data:
+            mlen, mtype = struct.unpack("IH", data[:6])
+            if mtype == NLMSG_DONE:
+                print("attempts=%d ok=%d nonzero_pfns=%d" % (n, ok, nonzero))
+                return 0
+            if mtype == NLMSG_ERROR:
+                print("errno=%d" % -struct.unpack("i", data[16:20])[0])
+                return 1
+            nest = parse_attrs(data[20:mlen]).get(HOT_A_ATTEMPT, b"")
+            a = parse_attrs(nest)
+            n += 1
+            if a.get(HOT_AA_OK, b"\0")[0]:
+                ok += 1
+                if struct.unpack("Q", a[HOT_AA_PFN][:8])[0]:
+                    nonzero += 1
+            data = data[(mlen + 3) & ~3:]
+
+
+MON_CMD_GET_FRAG, ZA_AGE_NS = 4, 20
+
+
+def frag_ages(sock, n):
+    fam, err = resolve(sock, "buddy_monitor")
+    if fam is None:
+        print("errno=%d extack=family not found" % err)
+        return 1
+    for seq in range(2, 2 + n):
+        body = struct.pack("BBH", MON_CMD_GET_FRAG, 1, 0)
+        sent = time.monotonic_ns()
+        sock.send(struct.pack("IHHII", 16 + len(body), fam, NLM_F_REQUEST | NLM_F_ACK, seq, 0) + body)
+        age = None
+        done = False
+        while not done:
+            data = sock.recv(1 << 20)
+            while data:
+                mlen, mtype = struct.unpack("IH", data[:6])
+                if mtype == NLMSG_ERROR:
+                    err = -struct.unpack("i", data[16:20])[0]
+                    if err:
+                        print("errno=%d" % err)
+                        return 1
+                    done = True
+                elif age is None:
+                    age = struct.unpack("Q", parse_attrs(data[20:mlen])[ZA_AGE_NS][:8])[0]
+                data = data[(mlen + 3) & ~3:]
+        print(sent, age)
+    return 0
+
+
+def main():
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    if sys.argv[1:2] == ["--frag-ages"]:
+        return frag_ages(sock, int(sys.argv[2]))
+    if sys.argv[1:2] == ["--attempts"]:
+        return attempts(sock)
+    if sys.argv[1:2] == ["--no-read"] and len(sys.argv) == 4:
+        return no_read(sock, sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    fam, err = resolve(sock, sys.argv[1])
+    if fam is None:
+        print("errno=%d extack=family not found" % err)
         return 0
-    fam = struct.unpack("H", parse_attrs(data[20:mlen])[CTRL_ATTR_FAMILY_ID][:2])[0]
     attrs = b""
     for spec in sys.argv[3:]:
         atype, kind, value = spec.split(":", 2)

@@ -328,6 +328,68 @@ TEST(CliTest, EventsFollowsTheStream) {
   EXPECT_EQ(e["order"], 8);
 }
 
+// True when `s` is well-formed UTF-8, checked independently of the CLI's
+// own ValidUtf8: nlohmann's strict serializer throws on anything else.
+bool IsValidUtf8(const std::string& s) {
+  try {
+    return !nlohmann::json(s).dump().empty();
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+TEST(CliTest, EventsSurviveACommCutMidCharacter) {
+  // 15 bytes as the kernel keeps them: "buddy-пиш" cut inside its last
+  // character (0xd1 0x88 loses the 0x88), then a stray continuation byte
+  // and an overlong '/' in a second event.
+  const char kCut[] = "buddy-\xd0\xbf\xd0\xb8\xd1";
+  const char kJunk[] = "x\x88y\xc0\xafz";
+  ASSERT_FALSE(IsValidUtf8(kCut));
+  for (const bool json : {false, true}) {
+    auto fake = MonitorFake();
+    fake->events->push_back(
+        ::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 10, 1'500'000'000, kCut));
+    fake->events->push_back(
+        ::buddyctl::testing::EventMsg(BUDDY_EV_ALLOC_FAIL, 9, 1'600'000'000, kJunk));
+    std::vector<std::string> args = {"events", "--count", "2"};
+    if (json) args.emplace_back("--json");
+    Result r = RunCli(args, fake);
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_TRUE(IsValidUtf8(r.out)) << r.out;
+    if (json) {
+      std::istringstream in(r.out);
+      std::string line;
+      std::getline(in, line);
+      EXPECT_EQ(nlohmann::json::parse(line)["comm"], "buddy-\u043f\u0438\ufffd");
+      std::getline(in, line);
+      EXPECT_EQ(nlohmann::json::parse(line)["comm"], "x\ufffdy\ufffd\ufffdz");
+    } else {
+      EXPECT_THAT(r.out, HasSubstr("comm=buddy-\xd0\xbf\xd0\xb8\xef\xbf\xbd dropped"));
+      EXPECT_THAT(r.out, HasSubstr("comm=x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbdz dropped"));
+    }
+  }
+}
+
+TEST(CliTest, InfoShowsTheCostOfObserving) {
+  auto fake = MonitorFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_INFO);
+  nla_put_u32(r.msg(), BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION);
+  nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, "6.1.0-56-amd64");
+  nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, 11);
+  r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
+  Result t = RunCli({"info"}, fake);
+  ASSERT_EQ(t.rc, 0) << t.err;
+  EXPECT_THAT(t.out, HasSubstr("longest zone lock hold 41000 ns (interrupts off), longest "
+                               "memmap scan 7000000 ns"));
+  Result j = RunCli({"info", "--json"}, fake);
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto e = nlohmann::json::parse(j.out);
+  EXPECT_EQ(e["max_lock_hold_ns"], 41000);
+  EXPECT_EQ(e["max_scan_ns"], 7000000);
+}
+
 TEST(CliTest, RecordWritesOneJsonObjectPerSample) {
   auto fake = MonitorFake();
   Result r = RunCli({"record", "--interval", "1s", "--duration", "3s", "-o", "-"}, fake);

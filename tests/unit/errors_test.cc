@@ -48,7 +48,7 @@ TEST(ErrorsTest, VersionMismatchNamesBothVersions) {
   EXPECT_EQ(mon.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(mon.status().message(),
             "buddy_monitor interface version mismatch: the loaded module speaks version 7, this "
-            "buddyctl was built for version 1; build buddyctl and the modules from the same tree");
+            "buddyctl was built for version 2; build buddyctl and the modules from the same tree");
   EXPECT_TRUE(fake->sent.empty());
 }
 

@@ -111,7 +111,7 @@ TEST(MonitorTest, GetLatencyParsesHistograms) {
   EXPECT_EQ(h.missed, 5u);
 }
 
-TEST(MonitorTest, GetFragParsesEveryZoneOfTheDump) {
+TEST(MonitorTest, GetFragParsesEveryZoneOfTheReply) {
   auto fake = ::buddyctl::testing::MakeFake();
   fake->Reply(
       kMonId, BUDDY_MON_CMD_GET_FRAG,
@@ -144,9 +144,9 @@ TEST(MonitorTest, GetFragParsesEveryZoneOfTheDump) {
   EXPECT_EQ(a.blocks_recoverable, 150u);
   EXPECT_EQ((*z)[1].node, 1u);
   EXPECT_EQ((*z)[1].zone_name, "DMA32");
-  // The dump flag was set on the request.
+  // A doit, not a dump: a dump left unread would pin the module.
   ASSERT_EQ(fake->sent.size(), 1u);
-  EXPECT_EQ(fake->sent[0].flags() & NLM_F_DUMP, NLM_F_DUMP);
+  EXPECT_EQ(fake->sent[0].flags() & NLM_F_DUMP, 0);
 }
 
 TEST(MonitorTest, GetTunerStatsAndConfig) {
@@ -263,6 +263,8 @@ TEST(MonitorTest, InfoParses) {
   nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, "6.1.0-56-amd64");
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, 11);
   ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_OBSERVE, 20);
+  r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
   auto mon = Monitor::Open(fake);
   ASSERT_TRUE(mon.ok());
@@ -273,6 +275,8 @@ TEST(MonitorTest, InfoParses) {
   EXPECT_EQ(info->nr_orders, 11u);
   EXPECT_EQ(info->config.policy, Policy::kObserve);
   EXPECT_EQ(info->config.threshold, 20u);
+  EXPECT_EQ(info->max_lock_hold_ns, 41000u);
+  EXPECT_EQ(info->max_scan_ns, 7000000u);
 }
 
 TEST(MonitorTest, SubscribeJoinsTheEventsGroupAndParsesEvents) {

@@ -185,7 +185,8 @@ inline Message LatencyReply(uint32_t order = 9, bool empty = false) {
   return r.Take();
 }
 
-inline Message EventMsg(uint32_t type, uint32_t order, uint64_t time_ns) {
+inline Message EventMsg(uint32_t type, uint32_t order, uint64_t time_ns,
+                        const char* comm = "stress") {
   NlReply r(kMonId, BUDDY_MON_CMD_EVENT);
   nla_put_u32(r.msg(), BUDDY_MON_EV_A_TYPE, type);
   r.PutU64Padded(BUDDY_MON_EV_A_TIME_NS, time_ns, BUDDY_MON_EV_A_PAD);
@@ -194,7 +195,7 @@ inline Message EventMsg(uint32_t type, uint32_t order, uint64_t time_ns) {
   nla_put_u32(r.msg(), BUDDY_MON_EV_A_MIGRATETYPE, BUDDY_MT_MOVABLE);
   nla_put_u32(r.msg(), BUDDY_MON_EV_A_CPU, 1);
   nla_put_u32(r.msg(), BUDDY_MON_EV_A_PID, 42);
-  nla_put_string(r.msg(), BUDDY_MON_EV_A_COMM, "stress");
+  nla_put_string(r.msg(), BUDDY_MON_EV_A_COMM, comm);
   r.PutU64Padded(BUDDY_MON_EV_A_DROPPED, 0, BUDDY_MON_EV_A_PAD);
   return r.Take();
 }

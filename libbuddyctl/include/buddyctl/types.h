@@ -144,6 +144,13 @@ struct ZoneFrag {
   uint64_t blocks_total = 0;
   uint64_t blocks_free = 0;
   uint64_t blocks_recoverable = 0;  // only free or movable pages: the physical limit
+  // Bit per order whose free_blocks split by migratetype is derived from
+  // nr_free rather than counted: a free list of that order was longer than
+  // the module counts per lock hold (BUDDY_FREE_WALK_CAP).
+  uint32_t free_blocks_derived = 0;
+  // How old these figures are: 0 when computed for the request, up to
+  // BUDDY_FRAG_SNAPSHOT_MS for readers served the shared snapshot.
+  uint64_t age_ns = 0;
 };
 
 // System-wide unusable free space index of `order` in percent over every
@@ -183,6 +190,10 @@ struct MonitorInfo {
   std::string kernel_release;
   uint32_t nr_orders = 0;
   Config config;
+  // What observing costs, since load or reset: the module's longest
+  // zone->lock hold (interrupts off) and its longest memmap scan.
+  uint64_t max_lock_hold_ns = 0;
+  uint64_t max_scan_ns = 0;
 };
 
 struct TunerOrderStats {
