@@ -8,7 +8,9 @@
 #   make challenge    the full 4 MiB experiment (7 policies x 5 repetitions)
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
-#   make deps         install the Debian packages buddyctl needs (root)
+#   make deps         install every Debian package any target needs (root);
+#                     each target below asks only for its own group
+#                     (scripts/deps: modules, userspace, test, package)
 #
 # KERNEL is the stock Debian release the modules are built for and the test
 # bed boots; it defaults to the one pinned in scripts/kernel-pin.
@@ -19,7 +21,8 @@ KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KERNEL)/root/usr/src/linux-headers-$(KERN
 JOBS   ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help
+.PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help \
+	test-config
 
 all: userspace modules
 
@@ -27,18 +30,21 @@ help:
 	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 # Install what is missing when we may, otherwise say exactly what to install.
-deps:
-	@if [ "$$(id -u)" = 0 ]; then scripts/deps install; else scripts/deps check; fi
+# deps-GROUP: only that group (scripts/deps).
+deps: deps-all
+deps-%:
+	@if [ "$$(id -u)" = 0 ]; then scripts/deps install $*; else scripts/deps check $*; fi
 
-$(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DBUDDYCTL_KERNEL=$(KERNEL)
+CMAKE_CONFIGURE = cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DBUDDYCTL_KERNEL=$(KERNEL)
+$(BUILD)/CMakeCache.txt: | deps-userspace
+	$(CMAKE_CONFIGURE)
 
 userspace: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The stock kernel's headers, fetched by package name into the build tree
 # (skipped when KDIR points elsewhere, e.g. /lib/modules/$(uname -r)/build).
-kernel: | deps
+kernel: | deps-modules
 	@case "$(KDIR)" in $(CURDIR)/$(BUILD)/kernels/*) scripts/fetch-kernel $(KERNEL);; esac
 
 modules: kernel
@@ -47,19 +53,26 @@ modules: kernel
 modules-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-unit-check: userspace
+# The tests are built when GoogleTest is installed; after installing the test
+# group, configure again with them on.
+test-config: deps-test $(BUILD)/CMakeCache.txt
+	$(CMAKE_CONFIGURE) -DBUDDYCTL_BUILD_TESTS=ON >/dev/null
+
+unit-check: test-config
+	$(MAKE) userspace
 	ctest --test-dir $(BUILD) --output-on-failure -LE integration
 
-check: all
+check: test-config
+	$(MAKE) all
 	ctest --test-dir $(BUILD) --output-on-failure
 
-demo: all
+demo: deps-test all
 	scripts/demo
 
-challenge: all
+challenge: deps-test all
 	bench/challenge/run
 
-bench-overhead: all
+bench-overhead: deps-test all
 	bench/overhead/run
 
 clean:
