@@ -8,6 +8,7 @@
 #   make challenge    the full 4 MiB experiment (7 policies x 5 repetitions)
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
+#   make install      install the CLI, library, headers, man pages (PREFIX=/usr/local)
 #   make deps         install every Debian package any target needs (root);
 #                     each target below asks only for its own group
 #                     (scripts/deps: modules, userspace, test, package)
@@ -21,8 +22,11 @@ KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KERNEL)/root/usr/src/linux-headers-$(KERN
 JOBS   ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
+PREFIX ?= /usr/local
+VERSION := $(shell cat VERSION)
+
 .PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help \
-	test-config
+	install test-config
 
 all: userspace modules
 
@@ -74,6 +78,19 @@ challenge: deps-test all
 
 bench-overhead: deps-test all
 	bench/overhead/run
+
+# cmake --install into PREFIX (DESTDIR honoured). Permission is checked
+# before anything is built, and $(error) makes the refusal one line (a
+# failing recipe would add make's own "Error 1" line).
+install_unwritable = $(shell d="$(DESTDIR)$(PREFIX)"; while [ ! -e "$$d" ]; do d=$$(dirname "$$d"); done; \
+	[ -w "$$d" ] || echo "$$d")
+install:
+	$(if $(install_unwritable),$(error make install: no permission to write to $(install_unwritable) \
+		(PREFIX=$(PREFIX)); run it as root, or choose a PREFIX of your own such as $$HOME/.local))
+	$(MAKE) deps-userspace
+	$(CMAKE_CONFIGURE) -DCMAKE_INSTALL_PREFIX="$(PREFIX)" >/dev/null
+	$(MAKE) userspace
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
