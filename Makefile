@@ -9,6 +9,7 @@
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
 #   make install      install the CLI, library, headers, man pages (PREFIX=/usr/local)
+#   make deb          the Debian packages, in build/deb/ (debhelper)
 #   make deps         install every Debian package any target needs (root);
 #                     each target below asks only for its own group
 #                     (scripts/deps: modules, userspace, test, package)
@@ -26,7 +27,7 @@ PREFIX ?= /usr/local
 VERSION := $(shell cat VERSION)
 
 .PHONY: all deps userspace modules kernel check unit-check demo challenge bench-overhead clean help \
-	install test-config
+	install deb test-config
 
 all: userspace modules
 
@@ -91,6 +92,10 @@ install:
 	$(CMAKE_CONFIGURE) -DCMAKE_INSTALL_PREFIX="$(PREFIX)" >/dev/null
 	$(MAKE) userspace
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# The Debian packages, built out of tree into $(BUILD)/deb (scripts/build-deb).
+deb: deps-package userspace
+	JOBS=$(JOBS) BUDDYCTL_BUILD=$(CURDIR)/$(BUILD) scripts/build-deb
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
