@@ -11,7 +11,11 @@
 #   make challenge    the full 4 MiB experiment (7 policies x 5 repetitions)
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
-#   make deps         install the Debian packages buddyctl needs (root)
+#   make install      install the CLI, library, headers, man pages (PREFIX=/usr/local)
+#   make deb          the Debian packages, in build/deb/ (debhelper)
+#   make deps         install every Debian package any target needs (root);
+#                     each target below asks only for its own group
+#                     (scripts/deps: modules, userspace, test, package)
 #
 # KERNEL is the stock Debian kernel the modules are built for and the test
 # bed boots: a name or release from scripts/kernels (default: its first
@@ -25,7 +29,11 @@ KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KRELEASE)/root/usr/src/linux-headers-$(KR
 JOBS   ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps userspace modules modules-clean kernel check check-kernels unit-check demo challenge bench-overhead clean help
+PREFIX ?= /usr/local
+VERSION := $(shell cat VERSION)
+
+.PHONY: all deps userspace modules modules-clean kernel check check-kernels unit-check demo challenge \
+	bench-overhead clean help install deb test-config
 
 all: userspace modules
 
@@ -33,11 +41,14 @@ help:
 	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 # Install what is missing when we may, otherwise say exactly what to install.
-deps:
-	@if [ "$$(id -u)" = 0 ]; then scripts/deps install; else scripts/deps check; fi
+# deps-GROUP: only that group (scripts/deps).
+deps: deps-all
+deps-%:
+	@if [ "$$(id -u)" = 0 ]; then scripts/deps install $*; else scripts/deps check $*; fi
 
-$(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+CMAKE_CONFIGURE = cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+$(BUILD)/CMakeCache.txt: | deps-userspace
+	$(CMAKE_CONFIGURE)
 
 userspace: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
@@ -47,7 +58,7 @@ userspace: $(BUILD)/CMakeCache.txt
 # e.g. /lib/modules/$(uname -r)/build). M= is modules/, never the
 # repository root: Kbuild's clean deletes every object below M=, and the
 # kernel cache and CMake's objects live in build/.
-kernel: | deps
+kernel: | deps-modules
 	@test -f $(KDIR)/Makefile || { echo "no kernel build tree at $(KDIR): install the headers (apt-get install linux-headers-$$(uname -r))" >&2; exit 1; }
 	@if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' $(KDIR)/.config 2>/dev/null && ! command -v pahole >/dev/null; then \
 		echo "pahole is needed to build modules for this kernel (BTF): apt-get install dwarves" >&2; exit 1; fi
@@ -58,24 +69,49 @@ modules: kernel
 modules-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean
 
-unit-check: userspace
+# The tests are built when GoogleTest is installed; after installing the test
+# group, configure again with them on.
+test-config: deps-test $(BUILD)/CMakeCache.txt
+	$(CMAKE_CONFIGURE) -DBUDDYCTL_BUILD_TESTS=ON >/dev/null
+
+unit-check: test-config
+	$(MAKE) userspace
 	ctest --test-dir $(BUILD) --output-on-failure -LE integration
 
-check: all
+check: test-config
+	$(MAKE) all
 	BUDDYCTL_KERNEL=$(KERNEL) ctest --test-dir $(BUILD) --output-on-failure
 
 KERNELS ?=
-check-kernels: userspace
+check-kernels: test-config
+	$(MAKE) userspace
 	scripts/check-kernels $(KERNELS)
 
-demo: all
+demo: deps-test all
 	BUDDYCTL_KERNEL=$(KERNEL) scripts/demo
 
-challenge: all
+challenge: deps-test all
 	BUDDYCTL_KERNEL=$(KERNEL) bench/challenge/run
 
-bench-overhead: all
+bench-overhead: deps-test all
 	BUDDYCTL_KERNEL=$(KERNEL) bench/overhead/run
+
+# cmake --install into PREFIX (DESTDIR honoured). Permission is checked
+# before anything is built, and $(error) makes the refusal one line (a
+# failing recipe would add make's own "Error 1" line).
+install_unwritable = $(shell d="$(DESTDIR)$(PREFIX)"; while [ ! -e "$$d" ]; do d=$$(dirname "$$d"); done; \
+	[ -w "$$d" ] || echo "$$d")
+install:
+	$(if $(install_unwritable),$(error make install: no permission to write to $(install_unwritable) \
+		(PREFIX=$(PREFIX)); run it as root, or choose a PREFIX of your own such as $$HOME/.local))
+	$(MAKE) deps-userspace
+	$(CMAKE_CONFIGURE) -DCMAKE_INSTALL_PREFIX="$(PREFIX)" >/dev/null
+	$(MAKE) userspace
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# The Debian packages, built out of tree into $(BUILD)/deb (scripts/build-deb).
+deb: deps-package userspace
+	JOBS=$(JOBS) BUDDYCTL_BUILD=$(CURDIR)/$(BUILD) scripts/build-deb
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean 2>/dev/null

@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "buddyctl/family.h"
 #include "buddyctl/report.h"
+#include "buddyctl/version.h"
 
 namespace buddyctl::cli {
 
@@ -35,6 +37,12 @@ absl::StatusOr<Fragmenter> Context::OpenFragmenter() {
   auto t = Transport_();
   if (!t.ok()) return t.status();
   return Fragmenter::Open(*t);
+}
+
+absl::StatusOr<FamilyInfo> Context::ResolveFamily(absl::string_view name) {
+  auto t = Transport_();
+  if (!t.ok()) return t.status();
+  return buddyctl::ResolveFamily(**t, name);
 }
 
 const std::vector<Command>& Commands() {
@@ -116,6 +124,27 @@ bool PrintGroupHelp(std::ostream& out, absl::string_view group) {
   return any;
 }
 
+// `buddyctl --version`: this build's version, then each kernel interface
+// this buddyctl speaks and the version the loaded module speaks, so a
+// mismatch after an upgrade is visible before any command fails.
+void PrintVersion(Context& ctx) {
+  std::ostream& out = *ctx.out;
+  out << "buddyctl " << BUDDYCTL_VERSION_STRING << "\n";
+  for (const FamilySpec* spec : {&kMonitorFamily, &kHotFamily, &kFragFamily}) {
+    out << "  " << spec->family << " (" << spec->module << ".ko): built for interface version "
+        << spec->version << ", ";
+    auto info = ctx.ResolveFamily(spec->family);
+    if (info.ok()) {
+      out << "loaded module speaks version " << info->version
+          << (info->version == spec->version ? "" : " (mismatch)") << "\n";
+    } else if (absl::IsNotFound(info.status())) {
+      out << "module not loaded\n";
+    } else {
+      out << "unknown (" << info.status().message() << ")\n";
+    }
+  }
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, Context& ctx) {
@@ -135,7 +164,7 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
     return 0;
   }
   if (first == "--version") {
-    *ctx.out << "buddyctl 0.1.0\n";
+    PrintVersion(ctx);
     return 0;
   }
 

@@ -37,6 +37,9 @@ struct Context {
   absl::StatusOr<Monitor> OpenMonitor();
   absl::StatusOr<HotTest> OpenHotTest();
   absl::StatusOr<Fragmenter> OpenFragmenter();
+  // Asks the kernel whether a generic netlink family is registered and at
+  // which interface version (NotFound when its module is not loaded).
+  absl::StatusOr<FamilyInfo> ResolveFamily(absl::string_view name);
 
  private:
   absl::StatusOr<std::shared_ptr<Transport>> Transport_();

@@ -60,7 +60,8 @@ absl::StatusOr<FamilyClient> FamilyClient::Open(std::shared_ptr<Transport> trans
     if (absl::IsNotFound(info.status())) {
       return absl::NotFoundError(
           absl::StrCat(spec.module, " module is not loaded (family '", spec.family,
-                       "' not found); load it with: insmod modules/", spec.module, ".ko"));
+                       "' not found); load it with: sudo modprobe ", spec.module,
+                       " (from a build tree: sudo insmod modules/", spec.module, ".ko)"));
     }
     return info.status();
   }

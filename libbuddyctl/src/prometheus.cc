@@ -14,11 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "buddyctl/version.h"
 #include "uapi/buddyctl.h"
 
-#ifndef BUDDYCTL_VERSION
-#define BUDDYCTL_VERSION "unknown"
-#endif
 
 namespace buddyctl {
 namespace {
@@ -506,7 +504,7 @@ std::string FormatPrometheus(const MonitorSnapshot* snapshot, const ExporterSelf
            "1 when the buddy_monitor module answered every query of this reading, 0 otherwise.",
            snapshot != nullptr ? 1 : 0);
   w.Make("buddyctl_build_info", "gauge", "buddyctl's version and the monitor ABI it speaks.")
-      .Add({{"version", BUDDYCTL_VERSION}, {"abi_version", Str(BUDDY_MON_GENL_VERSION)}}, 1);
+      .Add({{"version", BUDDYCTL_VERSION_STRING}, {"abi_version", Str(BUDDY_MON_GENL_VERSION)}}, 1);
   if (snapshot != nullptr) w.Monitor(*snapshot);
   if (self != nullptr) {
     w.Single("buddyctl_exporter_scrapes_total", "counter", "Metrics requests answered.",

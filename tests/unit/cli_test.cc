@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "buddyctl/http_exporter.h"
+#include "buddyctl/version.h"
 #include "fake_transport.h"
 #include "replies.h"
 
@@ -104,8 +105,32 @@ TEST(CliTest, ModuleNotLoadedIsOneLineAndExit1) {
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err,
             "buddyctl: buddy_monitor module is not loaded (family 'buddy_monitor' not found); load "
-            "it with: insmod modules/buddy_monitor.ko\n");
+            "it with: sudo modprobe buddy_monitor (from a build tree: sudo insmod "
+            "modules/buddy_monitor.ko)\n");
   EXPECT_EQ(r.out, "");
+}
+
+// --version names this build's version and, per kernel interface, what the
+// loaded module speaks; an unloaded module is said so, not an error.
+TEST(CliTest, VersionNamesInterfacesOfLoadedModules) {
+  auto fake = std::make_shared<FakeTransport>();
+  Result none = RunCli({"--version"}, fake);
+  EXPECT_EQ(none.rc, 0);
+  EXPECT_EQ(none.err, "");
+  EXPECT_EQ(none.out, std::string("buddyctl ") + BUDDYCTL_VERSION_STRING +
+                          "\n"
+                          "  buddy_monitor (buddy_monitor.ko): built for interface version 1, "
+                          "module not loaded\n"
+                          "  buddy_hot (high_order_test.ko): built for interface version 1, "
+                          "module not loaded\n"
+                          "  buddy_frag (high_order_test.ko): built for interface version 1, "
+                          "module not loaded\n");
+
+  fake->AddFamily("buddy_monitor", 21, BUDDY_MON_GENL_VERSION);
+  Result loaded = RunCli({"--version"}, fake);
+  EXPECT_EQ(loaded.rc, 0);
+  EXPECT_THAT(loaded.out, HasSubstr("  buddy_monitor (buddy_monitor.ko): built for interface "
+                                    "version 1, loaded module speaks version 1\n"));
 }
 
 TEST(CliTest, BadThresholdsAreRefusedWithoutSendingAnything) {

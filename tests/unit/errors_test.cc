@@ -27,17 +27,20 @@ TEST(ErrorsTest, FamilyNotFoundSaysTheModuleIsNotLoaded) {
   EXPECT_EQ(mon.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(mon.status().message(),
             "buddy_monitor module is not loaded (family 'buddy_monitor' not found); load it "
-            "with: insmod modules/buddy_monitor.ko");
+            "with: sudo modprobe buddy_monitor (from a build tree: sudo insmod "
+            "modules/buddy_monitor.ko)");
   EXPECT_EQ(fake->lookups, std::vector<std::string>{"buddy_monitor"});
 
   auto hot = HotTest::Open(fake);
   EXPECT_EQ(hot.status().message(),
             "high_order_test module is not loaded (family 'buddy_hot' not found); load it with: "
-            "insmod modules/high_order_test.ko");
+            "sudo modprobe high_order_test (from a build tree: sudo insmod "
+            "modules/high_order_test.ko)");
   auto frag = Fragmenter::Open(fake);
   EXPECT_EQ(frag.status().message(),
             "high_order_test module is not loaded (family 'buddy_frag' not found); load it with: "
-            "insmod modules/high_order_test.ko");
+            "sudo modprobe high_order_test (from a build tree: sudo insmod "
+            "modules/high_order_test.ko)");
 }
 
 TEST(ErrorsTest, VersionMismatchNamesBothVersions) {

@@ -42,7 +42,7 @@ TEST(NetlinkTransportTest, UnknownFamilyIsNotFound) {
   auto fam = FamilyClient::Open(t, FamilySpec{"buddy_nosuch", 1, "nothing"});
   EXPECT_EQ(fam.status().message(),
             "nothing module is not loaded (family 'buddy_nosuch' not found); load it "
-            "with: insmod modules/nothing.ko");
+            "with: sudo modprobe nothing (from a build tree: sudo insmod modules/nothing.ko)");
 }
 
 TEST(NetlinkTransportTest, DumpReturnsEveryPart) {

@@ -22,7 +22,8 @@
 //   absl::StatusOr<buddyctl::Monitor> mon = buddyctl::Monitor::Open();
 //   if (!mon.ok()) {
 //     // e.g. "buddy_monitor module is not loaded (family 'buddy_monitor'
-//     // not found); load it with: insmod modules/buddy_monitor.ko"
+//     // not found); load it with: sudo modprobe buddy_monitor (from a
+//     // build tree: sudo insmod modules/buddy_monitor.ko)"
 //     std::cerr << mon.status().message() << "\n";
 //     return 1;
 //   }

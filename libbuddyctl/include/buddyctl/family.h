@@ -35,7 +35,8 @@ class FamilyClient {
  public:
   // Resolves spec.family and checks its version. Errors, one line each:
   //  - "<module> module is not loaded (family '<family>' not found); load it
-  //     with: insmod modules/<module>.ko"           (NotFound)
+  //     with: sudo modprobe <module> (from a build tree: sudo insmod
+  //     modules/<module>.ko)"                        (NotFound)
   //  - "<family> interface version mismatch: the loaded module speaks
   //     version K, this buddyctl was built for version U; ..." (FailedPrecondition)
   static absl::StatusOr<FamilyClient> Open(std::shared_ptr<Transport> transport,

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs this build tree into a scratch prefix the way `make install` does,
+# checks what a user gets (CLI, library with its SONAME, headers with the
+# version macro, CMake and pkg-config files, man pages, completion, units),
+# and builds examples/consumer against the *installed* files, once through
+# find_package(buddyctl CONFIG) and once through pkg-config, then runs it.
+# Also: `make install` into a prefix the user may not write is one line.
+#   consumer.sh SOURCE_DIR BUILD_DIR WORK_DIR
+set -euo pipefail
+src=$1 build=$2 work=$3
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+rm -rf "$work"
+prefix=$work/prefix
+cmake --install "$build" --prefix "$prefix" >/dev/null
+version=$(cat "$src/VERSION")
+libdir=$prefix/lib
+[ -d "$libdir/pkgconfig" ] || libdir=$(dirname "$(find "$prefix" -name buddyctl.pc | head -1)")/..
+libdir=$(realpath "$libdir")
+
+for f in bin/buddyctl include/buddyctl/buddyctl.h include/buddyctl/version.h \
+	share/man/man8/buddyctl.8 share/man/man4/buddy_monitor.4 \
+	share/bash-completion/completions/buddyctl libexec/buddyctl-textfile \
+	lib/systemd/system/buddyctl-textfile.service lib/systemd/system/buddyctl-textfile.timer \
+	share/doc/buddyctl/examples/modules-load.d/buddyctl.conf; do
+	[ -e "$prefix/$f" ] || fail "not installed: $f"
+done
+for f in "libbuddyctl.so.$version" libbuddyctl.so libbuddyctl.a cmake/buddyctl/buddyctlConfig.cmake \
+	cmake/buddyctl/buddyctlConfigVersion.cmake pkgconfig/buddyctl.pc; do
+	[ -e "$libdir/$f" ] || fail "not installed: $libdir/$f"
+done
+soname=$(objdump -p "$libdir/libbuddyctl.so.$version" | awk '$1 == "SONAME" {print $2}')
+[ "$soname" = libbuddyctl.so.0 ] || fail "SONAME is '$soname', expected libbuddyctl.so.0"
+[ "$(readlink "$libdir/libbuddyctl.so.0")" = "libbuddyctl.so.$version" ] || fail "libbuddyctl.so.0 link"
+grep -q "#define BUDDYCTL_VERSION_STRING \"$version\"" "$prefix/include/buddyctl/version.h" ||
+	fail "version.h does not say $version"
+# The installed headers must not need the source tree (the uapi header stays private).
+! grep -rq '"uapi/' "$prefix/include/buddyctl" || fail "an installed header includes uapi/"
+out=$("$prefix/bin/buddyctl" --version) || fail "buddyctl --version failed"
+[ "$(head -1 <<<"$out")" = "buddyctl $version" ] || fail "buddyctl --version: $out"
+echo "installed: $(cd "$prefix" && find . -type f | wc -l) files; buddyctl --version: $(head -1 <<<"$out")"
+
+# The units as systemd reads them, ExecStart pointing into the scratch prefix
+# (it names the configured prefix). Unknown keys are only warnings to
+# systemd-analyze, so any output fails too.
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$work/units"
+	sed "s|^ExecStart=[^ ]*/buddyctl-textfile|ExecStart=$prefix/libexec/buddyctl-textfile|" \
+		"$prefix/lib/systemd/system/buddyctl-textfile.service" > "$work/units/buddyctl-textfile.service"
+	cp "$prefix/lib/systemd/system/buddyctl-textfile.timer" "$work/units/"
+	grep -q "^ExecStart=$prefix/libexec/buddyctl-textfile " "$work/units/buddyctl-textfile.service" ||
+		fail "the service's ExecStart does not run buddyctl-textfile"
+	msg=$(systemd-analyze verify --man=no "$work"/units/buddyctl-textfile.{timer,service} 2>&1) ||
+		fail "systemd-analyze verify: $msg"
+	[ -z "$msg" ] || fail "systemd-analyze verify: $msg"
+	echo "systemd-analyze verify: units ok"
+fi
+
+expect_output() {
+	local bin=$1 out
+	out=$("$bin") || fail "$bin failed"
+	grep -qx "compiled against libbuddyctl $version" <<<"$out" || fail "$bin printed: $out"
+	grep -qE "^(monitor: .*not loaded|order 10: [0-9]+ requests)" <<<"$out" || fail "$bin printed: $out"
+}
+
+# find_package(buddyctl CONFIG): the shared and the static library.
+cmake -S "$src/examples/consumer" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake" >/dev/null
+# (ldd's output is read whole: grep -q would close the pipe on ldd.)
+deps=$(ldd "$work/cmake/buddyctl-consumer")
+grep -q "libbuddyctl.so.0 => $libdir/" <<<"$deps" ||
+	fail "the CMake consumer does not use the installed libbuddyctl.so.0: $deps"
+deps=$(ldd "$work/cmake/buddyctl-consumer-static")
+! grep -q libbuddyctl <<<"$deps" || fail "the static consumer links the .so"
+expect_output "$work/cmake/buddyctl-consumer"
+expect_output "$work/cmake/buddyctl-consumer-static"
+echo "find_package consumer: ok (shared and static)"
+
+# pkg-config, no CMake.
+mkdir -p "$work/pc"
+flags=$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs buddyctl)
+# shellcheck disable=SC2086
+c++ -std=c++20 "$src/examples/consumer/main.cc" $flags -o "$work/pc/buddyctl-consumer"
+deps=$(LD_LIBRARY_PATH=$libdir ldd "$work/pc/buddyctl-consumer")
+grep -q "libbuddyctl.so.0 => $libdir/" <<<"$deps" ||
+	fail "the pkg-config consumer does not use the installed library: $deps"
+LD_LIBRARY_PATH=$libdir expect_output "$work/pc/buddyctl-consumer"
+echo "pkg-config consumer: ok ($flags)"
+
+# A prefix the user cannot write: one line from make, nothing built.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p "$work/ro" && chmod 0755 "$work/ro"
+	chmod o+x "$work"
+	set +e
+	msg=$(cd "$src" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		make --no-print-directory install PREFIX="$work/ro/usr" BUILD="$build" 2>&1)
+	rc=$?
+	set -e
+	[ $rc -ne 0 ] || fail "make install into an unwritable prefix succeeded"
+	[ "$(wc -l <<<"$msg")" -eq 1 ] || fail "make install refusal is not one line: $msg"
+	grep -q "no permission to write to $work/ro" <<<"$msg" || fail "refusal does not say where: $msg"
+	echo "unwritable prefix: $msg"
+fi
