@@ -119,7 +119,9 @@ TEST(CliTest, VersionNamesInterfacesOfLoadedModules) {
   EXPECT_EQ(none.err, "");
   EXPECT_EQ(none.out, std::string("buddyctl ") + BUDDYCTL_VERSION_STRING +
                           "\n"
-                          "  buddy_monitor (buddy_monitor.ko): built for interface version 1, "
+                          "  buddy_monitor (buddy_monitor.ko): built for interface version " +
+                          std::to_string(BUDDY_MON_GENL_VERSION) +
+                          ", "
                           "module not loaded\n"
                           "  buddy_hot (high_order_test.ko): built for interface version 1, "
                           "module not loaded\n"
@@ -129,8 +131,10 @@ TEST(CliTest, VersionNamesInterfacesOfLoadedModules) {
   fake->AddFamily("buddy_monitor", 21, BUDDY_MON_GENL_VERSION);
   Result loaded = RunCli({"--version"}, fake);
   EXPECT_EQ(loaded.rc, 0);
+  const std::string v = std::to_string(BUDDY_MON_GENL_VERSION);
   EXPECT_THAT(loaded.out, HasSubstr("  buddy_monitor (buddy_monitor.ko): built for interface "
-                                    "version 1, loaded module speaks version 1\n"));
+                                    "version " +
+                                    v + ", loaded module speaks version " + v + "\n"));
 }
 
 TEST(CliTest, BadThresholdsAreRefusedWithoutSendingAnything) {
