@@ -43,12 +43,17 @@
  * to the wrapper is still safe (the trampoline returns into it, and its
  * own address is taken here, so it starts with ENDBR), but the fallback
  * cannot call the real function: there a request the wrapper cannot serve
- * ends with COMPACT_SKIPPED, which sends the allocator to reclaim and,
- * for requests that may retry, back to the policy. When no block holds
- * only free and movable pages, compaction could not free one either; a
- * block that alloc_contig_range() refused (a page pinned for a moment) is
- * remembered, and the next retry tries another. The kernel log says which
- * fallback this kernel gets when the policy is first chosen.
+ * ends with COMPACT_COMPLETE, as a compaction that scanned the whole zone
+ * in vain would. The allocator then raises the priority and retries at
+ * most until the highest one, calling the policy again each time, and
+ * gives up: a request beyond the physical limit fails as fast as with
+ * compaction. (COMPACT_SKIPPED would send it to reclaim and back without
+ * a bound on how often, which was measured: a run asking for more blocks
+ * than exist took minutes to fail.) When no block holds only free and
+ * movable pages, compaction could not free one either; a block that
+ * alloc_contig_range() refused (a page pinned for a moment) is remembered,
+ * and the retry tries another. The kernel log says which fallback this
+ * kernel gets when the policy is first chosen.
  *
  * Handing the block back whole. alloc_contig_range() leaves 1 << order
  * order-0 pages with a reference each; free_contig_range() would free them
@@ -312,7 +317,7 @@ bm_evac_try_to_compact_pages(gfp_t gfp, unsigned int order,
 	else if (bm_real_ttcp)
 		r = bm_real_ttcp(gfp, order, alloc_flags, ac, prio, capture);
 	else
-		r = COMPACT_SKIPPED;
+		r = COMPACT_COMPLETE;
 	atomic_dec(&bm_evac_inflight);
 	return r;
 }
@@ -372,7 +377,7 @@ int bm_evac_enable(const char **why)
 		bm_real_ttcp = (bm_ttcp_fn)addr;
 	} else {
 		bm_real_ttcp = NULL;
-		pr_info("evacuate: %s is sealed by indirect branch tracking; a request the policy cannot serve goes to reclaim, not compaction\n",
+		pr_info("evacuate: %s is sealed by indirect branch tracking; a request the policy cannot serve fails as a complete compaction would, without compacting\n",
 			BM_SYM_TRY_TO_COMPACT);
 	}
 	ret = ftrace_set_filter_ip(&bm_evac_ops, addr, 0, 0);

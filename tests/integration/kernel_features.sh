@@ -7,7 +7,7 @@
 #    called through a pointer to a sealed function: the background trigger
 #    (wakeup_kcompactd) is refused with one CLI line and one kernel-log
 #    line and the configuration is unchanged; the evacuate policy is
-#    accepted, says at its first use that it falls back to reclaim, and its
+#    accepted, says at its first use that it cannot fall back to compaction, and its
 #    hook is in place; the module stays loaded and keeps counting;
 #  - without IBT both features work, and the kernel log says nothing about
 #    sealing.

@@ -25,8 +25,8 @@ MODDIR=$(module_dir)
 ALLOC_ENTRY_RE='^(__alloc_pages|__alloc_pages_noprof|__alloc_frozen_pages_noprof) \('
 
 # True on a kernel where the monitor said at load that indirect branch
-# tracking seals try_to_compact_pages (the evacuate policy then falls back
-# to reclaim, not compaction) once the evacuate policy was chosen.
+# tracking seals try_to_compact_pages (the evacuate policy then cannot fall
+# back to the real compaction) once the evacuate policy was chosen.
 evacuate_sealed() {
 	dmesg | grep -q 'evacuate: try_to_compact_pages is sealed by indirect branch tracking'
 }
