@@ -82,7 +82,8 @@ buddyctl stats --json | pyjson "assert len(j['orders']) == 11 and j['orders'][0]
 version=$(buddyctl --version)
 note "buddyctl --version: $(printf '%s' "$version" | tr '\n' ';')"
 printf '%s\n' "$version" | grep -q "^buddyctl $(cat VERSION)$" || fail "--version: $version"
-printf '%s\n' "$version" | grep -q "buddy_monitor.*loaded module speaks version 1$" ||
+genl=$(sed -n 's/^#define BUDDY_MON_GENL_VERSION \([0-9]*\)$/\1/p' modules/uapi/buddyctl.h)
+printf '%s\n' "$version" | grep -q "buddy_monitor.*loaded module speaks version $genl$" ||
 	fail "--version does not show the loaded module's interface"
 
 # 5. Man pages and completion.
