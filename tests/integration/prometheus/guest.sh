@@ -68,7 +68,9 @@ rmmod high_order_test || fail "rmmod high_order_test failed"
 rmmod buddy_monitor || fail "rmmod buddy_monitor failed"
 sleep 8
 kill -0 $exporter || fail "the exporter exited when the module went away"
+t0=$(date +%s.%N)
 load_monitor
+note "insmod buddy_monitor took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 sleep 8
 touch "$work/reload-done"
 
