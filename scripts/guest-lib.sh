@@ -11,3 +11,8 @@ module_dir() {
 	*) echo "build/modules/$(uname -r)" ;;
 	esac
 }
+
+# The allocator entry that latency capture hooks, as ftrace's
+# enabled_functions lists it: __alloc_pages up to 6.9, __alloc_pages_noprof
+# from 6.10, __alloc_frozen_pages_noprof from 6.14.
+ALLOC_ENTRY_RE='^(__alloc_pages|__alloc_pages_noprof|__alloc_frozen_pages_noprof) \('

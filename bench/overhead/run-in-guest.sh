@@ -73,6 +73,8 @@ BPF_PROG='tracepoint:kmem:mm_page_alloc { @[args->order] = count(); }'
 
 die() { echo "run-in-guest: $*" >&2; exit 1; }
 note() { echo "run-in-guest: $*" >&2; }
+# ALLOC_ENTRY_RE: the allocator entry as enabled_functions names it.
+. scripts/guest-lib.sh
 
 [ "${BUDDYCTL_GUEST:-}" = 1 ] || die "run me inside the guest: scripts/vm-run -- $0"
 [ "$ROUNDS" -ge 1 ] || die "ROUNDS must be at least 1"
@@ -90,10 +92,10 @@ cleanup() {
 trap cleanup EXIT
 
 monitor_loaded() { lsmod | grep -q '^buddy_monitor '; }
-# Ftrace hooks of the monitor on __alloc_pages (its latency capture).
+# Ftrace hooks of the monitor on the allocator's entry (its latency capture).
 alloc_hooks() {
 	[ -r "$FTRACE_ENABLED" ] || die "$FTRACE_ENABLED missing (tracefs, CONFIG_DYNAMIC_FTRACE)"
-	grep -E '^__alloc_pages \(' "$FTRACE_ENABLED" | grep -c bm_lat_entry || true
+	grep -E "$ALLOC_ENTRY_RE" "$FTRACE_ENABLED" | grep -c bm_lat_entry || true
 }
 
 # measure VARIANT ROUND: one timed run per order, appended to $work/raw.

@@ -19,11 +19,6 @@ MODDIR=$(module_dir)
 [ -f "$MODDIR/buddy_monitor.ko" ] ||
 	fail "no modules built for $(uname -r) in $MODDIR (make modules, or scripts/build-modules)"
 
-# The allocator entry that latency capture hooks, as ftrace's
-# enabled_functions lists it: __alloc_pages up to 6.9, __alloc_pages_noprof
-# from 6.10, __alloc_frozen_pages_noprof from 6.14.
-ALLOC_ENTRY_RE='^(__alloc_pages|__alloc_pages_noprof|__alloc_frozen_pages_noprof) \('
-
 # True on a kernel where the monitor said at load that indirect branch
 # tracking seals try_to_compact_pages (the evacuate policy then cannot fall
 # back to the real compaction) once the evacuate policy was chosen.
