@@ -31,7 +31,7 @@ absl::Status Stats(Context& ctx, const Args& a) {
 
 absl::Status Frag(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
-  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag());
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<ZoneFrag> zones, mon.GetFrag(a.Has("--full")));
   if (a.Has("--json")) {
     *ctx.out << DumpJson(nlohmann::json{{"zones", zones}}) << "\n";
     return absl::OkStatus();
@@ -135,22 +135,29 @@ examples:
   t.push_back({"frag",
                Frag,
                "fragmentation per zone: free blocks, indices, 4 MiB feasibility",
-               "buddyctl frag [--json]",
+               "buddyctl frag [--full] [--json]",
                R"(For every populated zone: free blocks per order and migratetype, the
 unusable free space index and the fragmentation index per order (exactly as
 debugfs extfrag/ prints them), the proactive-compaction score, and the 4 MiB
 feasibility: order-10 blocks free now, and order-10-aligned blocks that hold
 only free or movable pages (the most any compaction could produce).
 
+That last figure reads every struct page in use. A read scans at most 8192
+blocks (32 GiB) per zone and keeps each block's verdict, so on a larger
+zone the figure is assembled over several reads and is printed with the
+age of its oldest part.
+
 options:
+  --full   scan every block now (CAP_SYS_ADMIN or CAP_PERFMON)
   --json   {"zones": [{"node": 0, "zone": "Normal", "free_blocks": [...],
-           "unusable_index_x1000": [...], "blocks_recoverable": N, ...}]}
+           "unusable_index_x1000": [...], "blocks_recoverable": N,
+           "limit_age_ns": N, "limit_scanned_blocks": N, ...}]}
 
 examples:
   buddyctl frag
-  buddyctl frag --json | jq '[.zones[].blocks_recoverable] | add'
+  sudo buddyctl frag --full --json | jq '[.zones[].blocks_recoverable] | add'
 )",
-               {{"--json", false}}});
+               {{"--full", false}, {"--json", false}}});
   t.push_back({"reset",
                Reset,
                "zero every counter and histogram (root)",

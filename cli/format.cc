@@ -122,6 +122,11 @@ void PrintFrag(std::ostream& out, const std::vector<ZoneFrag>& zones) {
     out << absl::StrFormat(
         "  4 MiB blocks: %u aligned, %u free now, %u recoverable (only free or movable pages)\n",
         z.blocks_total, z.blocks_free, z.blocks_recoverable);
+    if (z.limit_age_ns > 0) {
+      out << absl::StrFormat(
+          "  (recoverable: %u blocks scanned for this read, the oldest verdict %.1f s old)\n",
+          z.limit_scanned_blocks, static_cast<double>(z.limit_age_ns + z.age_ns) / 1e9);
+    }
     total += z.blocks_total;
     free_now += z.blocks_free;
     recoverable += z.blocks_recoverable;

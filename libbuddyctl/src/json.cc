@@ -99,7 +99,9 @@ void to_json(json& j, const ZoneFrag& z) {
            {"blocks_free", z.blocks_free},
            {"blocks_recoverable", z.blocks_recoverable},
            {"free_blocks_derived", z.free_blocks_derived},
-           {"age_ns", z.age_ns}};
+           {"age_ns", z.age_ns},
+           {"limit_age_ns", z.limit_age_ns},
+           {"limit_scanned_blocks", z.limit_scanned_blocks}};
 }
 
 void to_json(json& j, const Config& c) {

@@ -92,6 +92,10 @@ MessageBuilder& MessageBuilder::PutString(int type, const std::string& v) {
   if (!failed_ && nla_put_string(msg_, type, v.c_str()) < 0) failed_ = true;
   return *this;
 }
+MessageBuilder& MessageBuilder::PutFlag(int type) {
+  if (!failed_ && nla_put_flag(msg_, type) < 0) failed_ = true;
+  return *this;
+}
 MessageBuilder& MessageBuilder::BeginNest(int type) {
   if (failed_) return *this;
   nlattr* nest = nla_nest_start(msg_, type);

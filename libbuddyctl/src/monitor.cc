@@ -96,6 +96,8 @@ ZoneFrag ParseZone(const AttrTable& t) {
   z.blocks_recoverable = t.U64(BUDDY_MON_ZA_BLOCKS_RECOVERABLE);
   z.free_blocks_derived = t.U32(BUDDY_MON_ZA_FREE_BLOCKS_DERIVED);
   z.age_ns = t.U64(BUDDY_MON_ZA_AGE_NS);
+  z.limit_age_ns = t.U64(BUDDY_MON_ZA_LIMIT_AGE_NS);
+  z.limit_scanned_blocks = t.U64(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS);
   return z;
 }
 
@@ -236,10 +238,13 @@ absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<
   return out;
 }
 
-absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag() {
+absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag(bool full_scan) {
   // A doit answered with one message per zone (not a dump: a dump in
   // progress holds a reference on the module until it is read to the end).
-  BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_FRAG, "frag"));
+  BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
+                            family_.Call(BUDDY_MON_CMD_GET_FRAG, "frag", [&](MessageBuilder& b) {
+                              if (full_scan) b.PutFlag(BUDDY_MON_A_FULL_SCAN);
+                            }));
   std::vector<ZoneFrag> zones;
   for (const Message& m : replies) {
     AttrTable t(m.attrs(), m.attrs_len(), BUDDY_MON_ZA_MAX);

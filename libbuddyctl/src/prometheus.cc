@@ -17,7 +17,6 @@
 #include "buddyctl/version.h"
 #include "uapi/buddyctl.h"
 
-
 namespace buddyctl {
 namespace {
 
@@ -289,6 +288,13 @@ void Writer::Zones(const std::vector<ZoneFrag>& zones, uint64_t page_size) {
         f.Add(l, v);
       }
     }
+  }
+  {
+    Family f = Make("buddyctl_zone_limit_age_seconds", "gauge",
+                    "Age of the oldest part of the physical limit (recoverable order-10 blocks) "
+                    "when the module computed it: reads scan a bounded slice of a large zone "
+                    "and keep the rest from earlier reads. 0 when every block was scanned.");
+    for (const ZoneFrag& z : zones) f.AddDouble(zl(z), static_cast<double>(z.limit_age_ns) / 1e9);
   }
 }
 

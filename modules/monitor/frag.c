@@ -25,6 +25,7 @@
 
 #include "compat/mm.h"
 #include "monitor/frag.h"
+#include "monitor/limit.h"
 
 /* mm/vmstat.c: struct contig_page_info */
 struct bm_contig {
@@ -66,6 +67,11 @@ void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns)
 {
 	*max_hold_ns = atomic64_read(&bm_cost_hold_ns);
 	*max_scan_ns = atomic64_read(&bm_cost_scan_ns);
+}
+
+void bm_frag_cost_note_scan(u64 ns)
+{
+	bm_cost_note(&bm_cost_scan_ns, ns);
 }
 
 void bm_frag_cost_reset(void)
@@ -171,8 +177,8 @@ static unsigned int bm_score_node(pg_data_t *pgdat)
  * pinned by GUP). *used counts the pages that emptying the block would
  * have to migrate (what the evacuate policy pays for it).
  */
-static bool bm_block_recoverable(struct zone *zone, unsigned long start,
-				 unsigned int block_order, unsigned long *used)
+bool bm_frag_block_recoverable(struct zone *zone, unsigned long start,
+			       unsigned int block_order, unsigned long *used)
 {
 	unsigned long pfn = start, end = start + (1UL << block_order);
 
@@ -220,25 +226,6 @@ static bool bm_block_recoverable(struct zone *zone, unsigned long start,
 	return true;
 }
 
-static void bm_frag_feasibility(struct zone *zone, struct bm_zone_frag *f)
-{
-	unsigned long nr = 1UL << BM_FEAS_ORDER;
-	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
-	unsigned long end = zone_end_pfn(zone);
-	unsigned long used;
-	u64 t0 = local_clock();
-
-	f->blocks_total = 0;
-	f->blocks_recoverable = 0;
-	for (; pfn + nr <= end; pfn += nr) {
-		f->blocks_total++;
-		if (bm_block_recoverable(zone, pfn, BM_FEAS_ORDER, &used))
-			f->blocks_recoverable++;
-		cond_resched();
-	}
-	bm_cost_note(&bm_cost_scan_ns, local_clock() - t0);
-}
-
 /* Is the aligned block at @pfn one free buddy block of @order or more? */
 static bool bm_block_is_free(unsigned long pfn, unsigned int order)
 {
@@ -251,18 +238,26 @@ static bool bm_block_is_free(unsigned long pfn, unsigned int order)
 unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 				     bool (*skip)(unsigned long pfn),
 				     struct bm_block_cost *out,
-				     unsigned int max)
+				     unsigned int max, unsigned long *cursor,
+				     unsigned long budget_pages)
 {
 	unsigned long nr = 1UL << order;
-	unsigned long pfn = ALIGN(zone->zone_start_pfn, nr);
+	unsigned long first = ALIGN(zone->zone_start_pfn, nr);
 	unsigned long end = zone_end_pfn(zone);
-	unsigned long used;
+	unsigned long nblocks = end > first ? (end - first) >> order : 0;
+	unsigned long budget = max(budget_pages >> order, 1UL);
+	unsigned long b, seen, pfn, used;
 	unsigned int n = 0, i;
 	u64 t0 = local_clock();
 
-	for (; pfn + nr <= end; pfn += nr) {
+	b = nblocks && *cursor < nblocks ? *cursor : 0;
+	for (seen = 0; seen < nblocks; seen++, b = b + 1 < nblocks ? b + 1 : 0) {
+		/* Past the budget, stop at the first window that found some. */
+		if (seen >= budget && n)
+			break;
+		pfn = first + (b << order);
 		if (bm_block_is_free(pfn, order) || (skip && skip(pfn)) ||
-		    !bm_block_recoverable(zone, pfn, order, &used))
+		    !bm_frag_block_recoverable(zone, pfn, order, &used))
 			goto next;
 		/* Keep out[] sorted by cost, at most max entries. */
 		if (n == max && used >= out[n - 1].used)
@@ -277,6 +272,7 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 next:
 		cond_resched();
 	}
+	*cursor = b;
 	bm_cost_note(&bm_cost_scan_ns, local_clock() - t0);
 	return n;
 }
@@ -358,10 +354,11 @@ static void bm_frag_free_blocks(struct zone *zone, struct bm_zone_frag *f)
 	}
 }
 
-void bm_frag_zone(struct zone *zone, struct bm_zone_frag *f)
+void bm_frag_zone(struct zone *zone, bool full_limit, struct bm_zone_frag *f)
 {
 	unsigned long nr_free[BM_NR_PAGE_ORDERS];
 	struct bm_contig info;
+	struct bm_limit limit;
 	unsigned int order;
 
 	f->node = zone_to_nid(zone);
@@ -385,7 +382,11 @@ void bm_frag_zone(struct zone *zone, struct bm_zone_frag *f)
 	f->node_proactive_score = bm_score_node(zone->zone_pgdat);
 
 	bm_frag_free_blocks(zone, f);
-	bm_frag_feasibility(zone, f);
+	bm_limit_read(zone, full_limit, &limit);
+	f->blocks_total = limit.blocks_total;
+	f->blocks_recoverable = limit.blocks_recoverable;
+	f->limit_age_ns = limit.age_ns;
+	f->limit_scanned_blocks = limit.scanned_blocks;
 }
 
 /* Accumulate a zone into (free pages, pages in blocks >= order). */

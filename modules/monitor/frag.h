@@ -34,10 +34,24 @@ struct bm_zone_frag {
 	u64 blocks_total;
 	u64 blocks_free;
 	u64 blocks_recoverable;
+	u64 limit_age_ns;		/* see monitor/limit.h */
+	u64 limit_scanned_blocks;
 };
 
-/* Full state of one populated zone; walks free lists and memmap. Sleeps. */
-void bm_frag_zone(struct zone *zone, struct bm_zone_frag *f);
+/*
+ * Full state of one populated zone: walks free lists, and the memmap for
+ * the physical limit (all of it with @full_limit, else the next slice, see
+ * monitor/limit.h). Sleeps.
+ */
+void bm_frag_zone(struct zone *zone, bool full_limit, struct bm_zone_frag *f);
+
+/*
+ * Can compaction (or alloc_contig_range) empty the aligned block of
+ * 1 << @block_order pages at @start? *used: the pages in use that emptying
+ * it would migrate. Racy memmap reads; see frag.c.
+ */
+bool bm_frag_block_recoverable(struct zone *zone, unsigned long start,
+			       unsigned int block_order, unsigned long *used);
 
 /*
  * Unusable free space index of @order in permille, over a set of zones:
@@ -58,13 +72,19 @@ struct bm_block_cost {
  * The @max cheapest blocks of @zone that compaction could empty: aligned
  * blocks of 1 << @order pages holding only free and movable pages, not
  * already one free block, not rejected by @skip; sorted by pages in use,
- * fewest first. Walks the zone's memmap (racy reads, like the kernel's
- * scanners); sleeps. Returns how many were found.
+ * fewest first. Scans from block *@cursor on, wrapping around the zone,
+ * and stops after @budget_pages pages of blocks once it has found one
+ * (else it goes on, at most once around the zone); *@cursor is left where
+ * the next scan should start. So on a zone up to @budget_pages these are
+ * the zone's cheapest, and on a larger one the cheapest of a window that
+ * moves along, with the cost of a scan bounded. Reads the memmap racily,
+ * like the kernel's scanners; sleeps. Returns how many were found.
  */
 unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 				     bool (*skip)(unsigned long pfn),
 				     struct bm_block_cost *out,
-				     unsigned int max);
+				     unsigned int max, unsigned long *cursor,
+				     unsigned long budget_pages);
 
 /*
  * The longest zone->lock hold (interrupts off) and the longest memmap scan
@@ -72,6 +92,7 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
  * load or bm_frag_cost_reset().
  */
 void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns);
+void bm_frag_cost_note_scan(u64 ns);
 void bm_frag_cost_reset(void);
 
 /* Free blocks of exactly @order in a node (sum of nr_free). */

@@ -22,6 +22,7 @@
 #include "monitor/evacuate.h"
 #include "monitor/events.h"
 #include "monitor/latency.h"
+#include "monitor/limit.h"
 #include "monitor/netlink.h"
 #include "monitor/probes.h"
 #include "monitor/procfs.h"
@@ -58,6 +59,10 @@ MODULE_PARM_DESC(bg_interval_ms, "background check interval, 100..60000 ms (defa
 static uint events_per_sec = 1000;
 module_param(events_per_sec, uint, 0444);
 MODULE_PARM_DESC(events_per_sec, "event rate limit, 1..100000 per second (default 1000)");
+
+static uint limit_slice_blocks = BUDDY_LIMIT_SLICE_BLOCKS;
+module_param(limit_slice_blocks, uint, 0444);
+MODULE_PARM_DESC(limit_slice_blocks, "4 MiB blocks the physical-limit scan reads per zone and read, at least 1 (default 8192 = 32 GiB)");
 
 static const char * const bm_policy_names[BUDDY_NR_POLICIES] = {
 	[BUDDY_POLICY_OFF] = "off",
@@ -103,6 +108,11 @@ static int __init bm_init(void)
 	ret = bm_params_to_config(&cfg);
 	if (ret)
 		return ret;
+	if (bm_limit_init(limit_slice_blocks)) {
+		pr_err("invalid module parameter limit_slice_blocks=%u: use 1 or more\n",
+		       limit_slice_blocks);
+		return -EINVAL;
+	}
 	ret = bm_stats_init();
 	if (ret)
 		return ret;
@@ -162,6 +172,7 @@ static void __exit bm_exit(void)
 	bm_events_stop();
 	bm_genl_exit();
 	bm_procfs_exit();
+	bm_limit_exit();
 	bm_bg_exit();
 	bm_lat_exit();
 	bm_evac_exit();

@@ -72,6 +72,11 @@ static const struct nla_policy bm_order_req_policy[BUDDY_MON_A_MAX + 1] = {
 	[BUDDY_MON_A_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 };
 
+/* GET_FRAG: optionally, the whole memmap for the physical limit. */
+static const struct nla_policy bm_frag_req_policy[BUDDY_MON_A_MAX + 1] = {
+	[BUDDY_MON_A_FULL_SCAN] = { .type = NLA_FLAG },
+};
+
 /* SET_CONFIG: the configuration nest. */
 static const struct nla_policy bm_config_req_policy[BUDDY_MON_A_MAX + 1] = {
 	[BUDDY_MON_A_CONFIG] = NLA_POLICY_NESTED(bm_config_policy),
@@ -669,7 +674,10 @@ static int bm_put_zone(struct sk_buff *skb, const struct bm_zone_frag *f,
 		       f->blocks_recoverable, pad) ||
 	    nla_put_u32(skb, BUDDY_MON_ZA_FREE_BLOCKS_DERIVED,
 			f->free_blocks_derived) ||
-	    bm_put_u64(skb, BUDDY_MON_ZA_AGE_NS, age_ns, pad))
+	    bm_put_u64(skb, BUDDY_MON_ZA_AGE_NS, age_ns, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_LIMIT_AGE_NS, f->limit_age_ns, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS,
+		       f->limit_scanned_blocks, pad))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -721,7 +729,7 @@ static struct zone *bm_next_zone(struct zone *zone)
 }
 
 /* Computed for the caller, zone by zone. */
-static int bm_frag_fresh(struct genl_info *info)
+static int bm_frag_fresh(struct genl_info *info, bool full_limit)
 {
 	struct bm_zone_frag *f = kmalloc(sizeof(*f), GFP_KERNEL);
 	struct zone *zone;
@@ -730,7 +738,7 @@ static int bm_frag_fresh(struct genl_info *info)
 	if (!f)
 		return -ENOMEM;
 	for (zone = bm_next_zone(NULL); zone; zone = bm_next_zone(zone)) {
-		bm_frag_zone(zone, f);
+		bm_frag_zone(zone, full_limit, f);
 		err = bm_send_zone(info, f, 0);
 		if (err)
 			break;
@@ -760,7 +768,7 @@ static int bm_snap_refresh(void)
 		/* Zones only come with memory hotplug; take what we counted. */
 		if (i == n)
 			break;
-		bm_frag_zone(zone, &z[i++]);
+		bm_frag_zone(zone, false, &z[i++]);
 	}
 	kvfree(bm_snap);
 	bm_snap = z;
@@ -796,9 +804,15 @@ static int bm_frag_shared(struct genl_info *info)
 
 static int bm_nl_get_frag(struct sk_buff *skb_in, struct genl_info *info)
 {
+	bool full = nla_get_flag(info->attrs[BUDDY_MON_A_FULL_SCAN]);
+
 	if (netlink_capable(skb_in, CAP_SYS_ADMIN) ||
 	    netlink_capable(skb_in, CAP_PERFMON))
-		return bm_frag_fresh(info);
+		return bm_frag_fresh(info, full);
+	if (full) {
+		GENL_SET_ERR_MSG(info, "a full scan needs CAP_SYS_ADMIN or CAP_PERFMON");
+		return -EPERM;
+	}
 	return bm_frag_shared(info);
 }
 
@@ -824,6 +838,8 @@ static const struct genl_ops bm_genl_ops[] = {
 	{
 		.cmd = BUDDY_MON_CMD_GET_FRAG,
 		.doit = bm_nl_get_frag,
+		.policy = bm_frag_req_policy,
+		.maxattr = BUDDY_MON_A_MAX,
 	},
 	{
 		.cmd = BUDDY_MON_CMD_RESET,

@@ -80,6 +80,7 @@
  *            see enum buddy_mon_latency_attr.
  *
  * BUDDY_MON_CMD_GET_FRAG (doit; not a dump)
+ *   request: [BUDDY_MON_A_FULL_SCAN]        privileged: the whole memmap now
  *   reply:   one message per populated zone (NLM_F_MULTI), then the ACK;
  *            see enum buddy_mon_zone_attr. A doit, so that a request whose
  *            replies are never read holds only queued messages, charged
@@ -127,6 +128,17 @@
 #define BUDDY_FREE_WALK_CAP 1024
 /* Unprivileged GET_FRAG readers share one snapshot at most this old. */
 #define BUDDY_FRAG_SNAPSHOT_MS 1000
+/*
+ * The physical limit (BUDDY_MON_ZA_BLOCKS_RECOVERABLE) reads every struct
+ * page of a block that is in use, so its cost grows with memory. A
+ * GET_FRAG scans at most this many 4 MiB blocks per zone (32 GiB; the
+ * module parameter limit_slice_blocks changes it) and keeps the verdict
+ * of each block between reads: a larger zone is covered over several
+ * reads, slice after slice, and BUDDY_MON_ZA_LIMIT_AGE_NS says how old
+ * the oldest slice is. A zone's first read and a request with
+ * BUDDY_MON_A_FULL_SCAN scan every block.
+ */
+#define BUDDY_LIMIT_SLICE_BLOCKS 8192
 
 /* Stable userspace mirrors of kernel enums; the module maps to these. */
 enum buddy_compact_prio {
@@ -208,6 +220,11 @@ enum buddy_mon_attr {
 	BUDDY_MON_A_MAX_LOCK_HOLD_NS,
 	/* u64 longest memmap scan by the module (wall time), ns */
 	BUDDY_MON_A_MAX_SCAN_NS,
+	/*
+	 * flag, GET_FRAG request: scan every block for the physical limit
+	 * now instead of the next slice (CAP_SYS_ADMIN or CAP_PERFMON).
+	 */
+	BUDDY_MON_A_FULL_SCAN,
 	__BUDDY_MON_A_LAST
 };
 #define BUDDY_MON_A_MAX (__BUDDY_MON_A_LAST - 1)
@@ -325,6 +342,15 @@ enum buddy_mon_zone_attr {
 	BUDDY_MON_ZA_FREE_BLOCKS_DERIVED,
 	/* u64 age of these figures in ns: 0 when computed for this request */
 	BUDDY_MON_ZA_AGE_NS,
+	/*
+	 * u64 age in ns of the oldest part of BLOCKS_RECOVERABLE (see
+	 * BUDDY_LIMIT_SLICE_BLOCKS), counted from when the figures were
+	 * computed (add AGE_NS for their age now); 0 when every block was
+	 * scanned for them.
+	 */
+	BUDDY_MON_ZA_LIMIT_AGE_NS,
+	/* u64 blocks the memmap scan read for these figures */
+	BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS,
 	__BUDDY_MON_ZA_LAST
 };
 #define BUDDY_MON_ZA_MAX (__BUDDY_MON_ZA_LAST - 1)

@@ -142,11 +142,25 @@ TEST(MonitorTest, GetFragParsesEveryZoneOfTheReply) {
   EXPECT_EQ(a.blocks_total, 200u);
   EXPECT_EQ(a.blocks_free, 12u);
   EXPECT_EQ(a.blocks_recoverable, 150u);
+  EXPECT_EQ(a.limit_age_ns, 3000000000u);
+  EXPECT_EQ(a.limit_scanned_blocks, 64u);
   EXPECT_EQ((*z)[1].node, 1u);
   EXPECT_EQ((*z)[1].zone_name, "DMA32");
   // A doit, not a dump: a dump left unread would pin the module.
   ASSERT_EQ(fake->sent.size(), 1u);
   EXPECT_EQ(fake->sent[0].flags() & NLM_F_DUMP, 0);
+  // A plain read leaves the slice to the module: no full-scan flag.
+  EXPECT_EQ(ParseRequest(fake->sent[0], BUDDY_MON_A_MAX)[BUDDY_MON_A_FULL_SCAN], nullptr);
+}
+
+TEST(MonitorTest, GetFragFullScanSendsTheFlag) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_FRAG, {::buddyctl::testing::SimpleZone()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  ASSERT_TRUE(mon->GetFrag(/*full_scan=*/true).ok());
+  ASSERT_EQ(fake->sent.size(), 1u);
+  EXPECT_NE(ParseRequest(fake->sent[0], BUDDY_MON_A_MAX)[BUDDY_MON_A_FULL_SCAN], nullptr);
 }
 
 TEST(MonitorTest, GetTunerStatsAndConfig) {

@@ -108,6 +108,8 @@ inline Message ZoneReply(uint32_t node, const char* name, std::vector<uint64_t> 
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_TOTAL, 200, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_FREE, 12, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_RECOVERABLE, 150, BUDDY_MON_ZA_PAD);
+  r.PutU64Padded(BUDDY_MON_ZA_LIMIT_AGE_NS, 3000000000, BUDDY_MON_ZA_PAD);
+  r.PutU64Padded(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS, 64, BUDDY_MON_ZA_PAD);
   return r.Take();
 }
 

@@ -49,8 +49,11 @@ class Monitor {
   absl::StatusOr<Stats> GetStats(std::optional<uint32_t> order = std::nullopt);
   absl::StatusOr<std::vector<LatencyHistogram>> GetLatency(
       std::optional<uint32_t> order = std::nullopt);
-  // One entry per populated zone.
-  absl::StatusOr<std::vector<ZoneFrag>> GetFrag();
+  // One entry per populated zone. The physical limit of a zone larger than
+  // BUDDY_LIMIT_SLICE_BLOCKS blocks is assembled over several reads
+  // (ZoneFrag::limit_age_ns); `full_scan` (CAP_SYS_ADMIN or CAP_PERFMON)
+  // scans every block for this read.
+  absl::StatusOr<std::vector<ZoneFrag>> GetFrag(bool full_scan = false);
   // Zeroes every counter and histogram (CAP_SYS_ADMIN).
   absl::Status Reset();
   absl::StatusOr<Config> GetConfig();

@@ -70,6 +70,7 @@ class MessageBuilder {
   MessageBuilder& PutU32(int type, uint32_t v);
   MessageBuilder& PutU64(int type, uint64_t v);
   MessageBuilder& PutString(int type, const std::string& v);
+  MessageBuilder& PutFlag(int type);
   MessageBuilder& BeginNest(int type);
   MessageBuilder& EndNest();
 

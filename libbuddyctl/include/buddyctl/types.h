@@ -151,6 +151,12 @@ struct ZoneFrag {
   // How old these figures are: 0 when computed for the request, up to
   // BUDDY_FRAG_SNAPSHOT_MS for readers served the shared snapshot.
   uint64_t age_ns = 0;
+  // The physical limit is kept per block between reads and each read scans
+  // at most BUDDY_LIMIT_SLICE_BLOCKS of them: how old the oldest verdict in
+  // blocks_recoverable was when the figures were computed (0: every block
+  // scanned for them), and how many blocks this read scanned.
+  uint64_t limit_age_ns = 0;
+  uint64_t limit_scanned_blocks = 0;
 };
 
 // System-wide unusable free space index of `order` in percent over every
