@@ -384,6 +384,38 @@ TEST_F(RecordTest, HeatmapCellsAreTimeOrderLogCount) {
   EXPECT_EQ(data.size(), 4u + 4 + 4 + 3);  // order 10 is empty at the last sample
 }
 
+// One colour scale for every zone: DMA holds at most a few blocks, DMA32
+// 1024, and both scales end at 10^4 (log10 of the largest count, rounded up).
+TEST_F(RecordTest, HeatmapsShareOneColourScale) {
+  const Section s = RecordSection(rec_, "t");
+  const auto& dma = s.plots[1].option["visualMap"];
+  const auto& dma32 = s.plots[2].option["visualMap"];
+  EXPECT_EQ(dma["min"], dma32["min"]);
+  EXPECT_EQ(dma["max"], dma32["max"]);
+  EXPECT_EQ(dma32["max"], 4.0);
+}
+
+// Every series of the fragmentation plot is in one of its two legends (the
+// indices' above the top panel, the decisions' above the bottom one), and
+// neither legend scrolls.
+TEST_F(RecordTest, FragmentationLegendsListEverySeries) {
+  const Section s = RecordSection(rec_, "t");
+  const Plot& p = s.plots[3];
+  ASSERT_EQ(p.id, "t-frag");
+  const auto& legends = p.option["legend"];
+  ASSERT_EQ(legends.size(), 2u);
+  std::vector<std::string> listed;
+  for (const auto& legend : legends) {
+    EXPECT_EQ(legend["type"], "plain");
+    for (const auto& name : legend["data"]) listed.push_back(name);
+  }
+  std::vector<std::string> names;
+  for (const auto& series : p.option["series"]) names.push_back(series["name"]);
+  EXPECT_THAT(listed, ::testing::UnorderedElementsAreArray(names));
+  EXPECT_THAT(legends[1]["data"], ::testing::Contains("tuner: priority raised"));
+  for (const auto& axis : p.option["yAxis"]) EXPECT_EQ(axis["axisLine"]["onZero"], false);
+}
+
 TEST(RecordNoLatencyTest, LatencyPlotIsLeftOutWithANote) {
   Record r = Load<Record>("record.jsonl");
   for (RecordSample& s : r.samples) s.latency.clear();
@@ -402,6 +434,10 @@ TEST_F(ChallengeTest, SuccessOptionIsABoxPerPolicyAndADotPerRun) {
   EXPECT_EQ(series[1]["type"], "scatter");
   EXPECT_EQ(series[1]["data"].size(), 7u);  // 3 + 2 + 2 runs with a result
   EXPECT_EQ(CountPoints(s.plots[0].option), 3u + 7u);
+  // The limit's label above its line, the target's below its own: apart.
+  const auto& marks = series[0]["markLine"]["data"];
+  EXPECT_EQ(marks[0]["label"]["position"], "insideEndTop");
+  EXPECT_EQ(marks[1]["label"]["position"], "insideEndBottom");
 }
 
 }  // namespace
