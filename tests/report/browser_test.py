@@ -37,7 +37,7 @@ import zlib
 
 # The plots the fixtures must give, in page order.
 EXPECTED = ["in1-orders", "in1-buddyinfo-0", "in1-buddyinfo-1", "in1-frag", "in1-latency",
-            "in2-success", "in2-work", "in2-cdf",
+            "in2-success", "in2-thp", "in2-thp-latency", "in2-work", "in2-cdf",
             "in3-slab-workloads", "in3-slab-micro", "in3-slab-footprint"]
 FIXTURES = ["record.jsonl", "challenge.json", "slab-results.json"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -292,7 +292,7 @@ def legibility_problems(chromium, page, out):
               for v in c["visualMap"]}
     if len(scales) != 1:
         found.append("the zones' heat maps have different colour scales: %s" % sorted(scales))
-    must = {"in1-frag": "legend", "in2-success": "marks"}
+    must = {"in1-frag": "legend", "in2-success": "marks", "in2-thp": "marks"}
     for pid, what in must.items():
         if pid not in charts or not charts[pid][what]:
             found.append("%s: no %s to check" % (pid, what))
@@ -373,7 +373,7 @@ def main():
     shot = os.path.join(a.out, "report.png")
     if os.path.exists(shot):
         os.remove(shot)
-    run_chromium(chromium, ["--window-size=1280,7400", "--screenshot=" + shot], "file://" + page)
+    run_chromium(chromium, ["--window-size=1280,8400", "--screenshot=" + shot], "file://" + page)
     if not os.path.exists(shot):
         fail("chromium wrote no screenshot")
     found, size = png_problems(shot)
