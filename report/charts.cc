@@ -112,7 +112,40 @@ json Base(const std::string& id, const std::string& title, const std::string& su
   };
 }
 
-json Legend(int top = 56) { return json{{"top", top}, {"type", "scroll"}, {"itemGap", 16}}; }
+// Legends are plain, never "scroll": a scrolling legend hides the entries
+// past its first page, and a printed page cannot turn it. A plain legend
+// wraps instead, so the plot leaves room for the rows it will take
+// (LegendRows).
+constexpr int kLegendItemGap = 16;
+constexpr int kLegendRowHeight = 24;
+json Legend(int top = 56) {
+  return json{{"top", top}, {"type", "plain"}, {"itemGap", kLegendItemGap}};
+}
+
+// How many rows a plain legend of these entries takes. The width is that of
+// a plot on a narrow window (the page is at most 1240 px wide), and an
+// entry is its icon plus its text at the legend's 12 px font (7 px a
+// character is a generous average), so the estimate errs towards more rows:
+// an empty band rather than a legend over the data.
+int LegendRows(const std::vector<std::string>& names, int width = 860) {
+  constexpr int kIcon = 25 + 5;
+  constexpr int kCharPx = 7;
+  int rows = names.empty() ? 0 : 1;
+  int x = 0;
+  for (const std::string& name : names) {
+    // Characters, not bytes: "→" is one glyph and three bytes.
+    const auto chars = std::count_if(name.begin(), name.end(), [](char ch) {
+      return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    });
+    const int item = kIcon + kCharPx * static_cast<int>(chars);
+    if (x > 0 && x + item > width) {
+      ++rows;
+      x = 0;
+    }
+    x += item + kLegendItemGap;
+  }
+  return rows;
+}
 
 json AxisName(const std::string& name, int gap) {
   return json{{"name", name},
@@ -134,6 +167,10 @@ json ValueAxis(const std::string& name, const char* formatter, int gap = 62) {
   json a = AxisName(name, gap);
   a["type"] = "value";
   a["axisLabel"] = {{"formatter", Fn(formatter)}};
+  // ECharts draws a value axis's line where the other value axis is zero;
+  // where that axis starts below zero (a time axis padded for its first
+  // bar) the line and its ticks would stand inside the plot.
+  a["axisLine"] = {{"onZero", false}};
   a["splitLine"] = {{"lineStyle", {{"color", "#e6e6e6"}}}};
   return a;
 }
@@ -227,13 +264,23 @@ Plot OrderDistributionPlot(const OrderDistribution& d, const std::string& prefix
 
 std::vector<Plot> BuddyinfoPlots(const Record& r, const std::string& prefix) {
   std::vector<Plot> plots;
+  const std::vector<ZoneHeatmap> maps = ComputeBuddyinfo(r);
+  // One colour scale for every zone, so the same colour is the same count in
+  // each heat map and zones can be compared by eye.
+  uint64_t max_blocks = 1;
+  for (const ZoneHeatmap& m : maps) {
+    for (const auto& sample : m.free_blocks) {
+      for (uint64_t n : sample) max_blocks = std::max(max_blocks, n);
+    }
+  }
+  const double vmax = std::max(1.0, std::ceil(std::log10(static_cast<double>(max_blocks))));
   int index = 0;
-  for (const ZoneHeatmap& m : ComputeBuddyinfo(r)) {
+  for (const ZoneHeatmap& m : maps) {
     Plot p;
     p.id = absl::StrCat(prefix, "-buddyinfo-", index++);
     p.option = Base(p.id, absl::StrCat("Free blocks per order over time: ", m.zone),
-                    "the buddyinfo movie: one column per sample, colour = free blocks (log scale), "
-                    "blank = none");
+                    "the buddyinfo movie: one column per sample, colour = free blocks (log scale, "
+                    "the same in every zone), blank = none");
     std::vector<std::string> times;
     times.reserve(m.t.size());
     for (double t : m.t) times.push_back(Seconds(t));
@@ -249,17 +296,14 @@ std::vector<Plot> BuddyinfoPlots(const Record& r, const std::string& prefix) {
     p.option["xAxis"] = std::move(xaxis);
     p.option["yAxis"] = std::move(yaxis);
     p.option["grid"] = Grid(70, 110, 118, 36);
-    uint64_t max_blocks = 1;
     json data = json::array();
     for (size_t t = 0; t < m.free_blocks.size(); ++t) {
       for (int o = 0; o < kNrOrders; ++o) {
         const uint64_t n = m.free_blocks[t][static_cast<size_t>(o)];
-        max_blocks = std::max(max_blocks, n);
         if (n == 0) continue;  // blank: no free block of this order
         data.push_back({t, o, std::log10(static_cast<double>(n)), n});
       }
     }
-    const double vmax = std::max(1.0, std::ceil(std::log10(static_cast<double>(max_blocks))));
     p.option["visualMap"] = {{"type", "continuous"},
                              {"min", 0},
                              {"max", vmax},
@@ -323,9 +367,6 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
   const double pad = 0.5 * span / static_cast<double>(std::max<size_t>(f.t.size(), 2) - 1);
   const double t0 = first - pad;
   const double t1 = first + span + pad;
-  // Two panels over one time axis: the indices (top) and the decisions (bottom).
-  json grids = json::array({{{"top", 100}, {"bottom", 190}, {"left", 76}, {"right", 30}},
-                            {{"height", 70}, {"bottom", 72}, {"left", 76}, {"right", 30}}});
   json xaxes = json::array();
   for (int g = 0; g < 2; ++g) {
     json x = ValueAxis(g == 1 ? "time since the first sample (s)" : "", "axisSeconds", 28);
@@ -346,10 +387,8 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
   bottom["gridIndex"] = 1;
   bottom["minInterval"] = 1;
   bottom["splitNumber"] = 2;
-  p.option["grid"] = std::move(grids);
   p.option["xAxis"] = std::move(xaxes);
   p.option["yAxis"] = json::array({std::move(top), std::move(bottom)});
-  p.option["legend"] = Legend(56);
   p.option["tooltip"] = {{"trigger", "axis"}, {"formatter", Fn("axisTip")}, {"confine", true}};
   p.option["axisPointer"] = {{"link", json::array({{{"xAxisIndex", "all"}}})}};
   p.option["dataZoom"] = json::array(
@@ -431,10 +470,38 @@ Plot FragmentationPlot(const Record& r, const std::string& prefix) {
                         {"lineStyle", {{"color", kConfigChange}, {"type", "dashed"}}},
                         {"data", std::move(lines)}}}});
   }
-  p.option["legend"]["selected"] = std::move(selected);
+  // Two panels over one time axis: the indices (top) and the decisions
+  // (bottom), each with its own legend beside it, every entry shown. The
+  // plot grows by the legend rows past the first, so the panels keep their
+  // height however many zones the recording has.
+  std::vector<std::string> index_names;
+  std::vector<std::string> decision_names;
+  for (const json& sr : series) {
+    (sr.value("yAxisIndex", 0) == 1 ? decision_names : index_names).push_back(sr["name"]);
+  }
+  const int index_rows = LegendRows(index_names);
+  const int decision_rows = std::max(1, LegendRows(decision_names));
+  constexpr int kIndexLegendTop = 56;
+  constexpr int kDecisionsBottom = 72;  // above the time axis name and the slider
+  constexpr int kDecisionsHeight = 70;
+  constexpr int kDecisionLegendBottom = kDecisionsBottom + kDecisionsHeight + 6;
+  json index_legend = Legend(kIndexLegendTop);
+  index_legend["data"] = index_names;
+  index_legend["selected"] = std::move(selected);
+  json decision_legend = Legend();
+  decision_legend.erase("top");
+  decision_legend["bottom"] = kDecisionLegendBottom;
+  decision_legend["data"] = decision_names;
+  p.option["legend"] = json::array({std::move(index_legend), std::move(decision_legend)});
+  p.option["grid"] = json::array(
+      {{{"top", kIndexLegendTop + kLegendRowHeight * index_rows + 20},
+        {"bottom", kDecisionLegendBottom + kLegendRowHeight * decision_rows + 14},
+        {"left", 76},
+        {"right", 30}},
+       {{"height", kDecisionsHeight}, {"bottom", kDecisionsBottom}, {"left", 76}, {"right", 30}}});
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "percent"}, {"units", {{"tuner", "count"}}}, {"xUnit", "s"}};
-  p.height = 520;
+  p.height = 520 + kLegendRowHeight * (std::max(index_rows, 1) - 1 + decision_rows - 1);
   p.caption =
       "Share of free memory that sits in blocks too small for an order-3, order-9 (2 MiB, huge "
       "page) or order-10 (4 MiB) request: the kernel's unusable free space index, over every zone "
@@ -553,13 +620,19 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
                     {"markLine",
                      {{"silent", true},
                       {"symbol", "none"},
-                      {"label", {{"formatter", "{b}"}, {"position", "insideEndTop"}}},
+                      {"label", {{"formatter", "{b}"}}},
+                      // The two lines are 5 % apart, less than a label's
+                      // height: each label goes on the far side of its line
+                      // from the other, so neither overlaps the other label
+                      // nor has a line through it.
                       {"data",
                        {{{"name", "physical limit"},
                          {"yAxis", 100},
+                         {"label", {{"position", "insideEndTop"}}},
                          {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}}},
                         {{"name", "target 95 %"},
                          {"yAxis", 95},
+                         {"label", {{"position", "insideEndBottom"}, {"color", "#555"}}},
                          {"lineStyle", {{"color", "#888"}, {"type", "dashed"}}}}}}}}},
                    {{"type", "scatter"},
                     {"name", "runs"},
@@ -571,6 +644,147 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
       "For each policy, the order-10 blocks the run obtained divided by the physical limit the "
       "monitor measured just before the attempts (order-10-aligned blocks holding only free or "
       "movable pages, capped by free memory). 100 % is everything the heap could give.";
+  return p;
+}
+
+// The THP runs: huge faults against the order-9 limit (read like the 4 MiB
+// plot above it), and what a fault cost.
+Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-thp";
+  p.option = Base(p.id, "2 MiB THP faults that got a huge page, relative to the order-9 limit",
+                  "box: quartiles and range over the runs; dots: single runs");
+  std::vector<std::string> labels;
+  json box = json::array();
+  json dots = json::array();
+  json notes = json::object();
+  double top = 100;
+  bool lower_bound = false;
+  for (size_t i = 0; i < thp.size(); ++i) {
+    const PolicyThp& s = thp[i];
+    labels.push_back(s.policy);
+    const std::string color = PolicyColor(s.policy, i);
+    lower_bound = lower_bound || s.lower_bound;
+    if (s.spread.n > 0) {
+      box.push_back(
+          {{"value", {s.spread.min, s.spread.q1, s.spread.median, s.spread.q3, s.spread.max}},
+           {"itemStyle", {{"color", color + "55"}, {"borderColor", color}}}});
+    } else {
+      box.push_back(nullptr);
+    }
+    for (size_t k = 0; k < s.percent.size(); ++k) {
+      const ChallengeRun& run = *s.runs[k];
+      const ChallengeThp& t = *run.thp;
+      dots.push_back(
+          {{"value", {static_cast<int>(i), s.percent[k]}},
+           {"runText", absl::StrFormat("%s, run %d: %u of %u faults huge (limit %u), %.1f %%; "
+                                       "fault p50 %.0f µs, p99 %.0f µs",
+                                       s.policy, run.rep, t.huge, t.regions, t.limit, s.percent[k],
+                                       t.fault_p50_us, t.fault_p99_us)},
+           {"itemStyle", {{"color", color}}}});
+      top = std::max(top, s.percent[k]);
+    }
+    std::string note =
+        absl::StrFormat("%d run(s), mean %.1f %%", static_cast<int>(s.spread.n), s.spread.mean);
+    if (s.spread.n > 1) absl::StrAppendFormat(&note, ", sd %.1f", s.spread.sd);
+    absl::StrAppendFormat(&note, "; %d of them agree with thp_fault_alloc", s.agrees_with_vmstat);
+    if (s.failed_runs > 0) absl::StrAppend(&note, "; ", s.failed_runs, " run(s) without a result");
+    notes[s.policy] = note;
+  }
+  p.option["xAxis"] = CategoryAxis(labels, "policy", 34);
+  json yaxis = ValueAxis("huge faults / order-9 physical limit (%)", "axisPercent", 50);
+  yaxis["min"] = 0;
+  yaxis["max"] = std::ceil(top / 10 + 0.5) * 10;
+  yaxis["interval"] = 10;
+  p.option["yAxis"] = std::move(yaxis);
+  p.option["grid"] = Grid(90, 60, 76, 30);
+  p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("itemTip")}, {"confine", true}};
+  p.option["series"] =
+      json::array({{{"type", "boxplot"},
+                    {"name", "spread over runs"},
+                    {"data", std::move(box)},
+                    {"boxWidth", json::array({12, 46})},
+                    {"markLine",
+                     {{"silent", true},
+                      {"symbol", "none"},
+                      {"label", {{"formatter", "{b}"}}},
+                      // Labels on the far sides of the lines, as on the 4 MiB plot.
+                      {"data",
+                       {{{"name", "physical limit"},
+                         {"yAxis", 100},
+                         {"label", {{"position", "insideEndTop"}}},
+                         {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}}},
+                        {{"name", "target 95 %"},
+                         {"yAxis", 95},
+                         {"label", {{"position", "insideEndBottom"}, {"color", "#555"}}},
+                         {"lineStyle", {{"color", "#888"}, {"type", "dashed"}}}}}}}}},
+                   {{"type", "scatter"},
+                    {"name", "runs"},
+                    {"data", std::move(dots)},
+                    {"symbolSize", 9},
+                    {"itemStyle", {{"borderColor", "#fff"}, {"borderWidth", 1}}}}});
+  p.meta = {{"unit", "percent"}, {"notes", std::move(notes)}, {"boxplot", true}};
+  p.caption =
+      "For each policy, the 2 MiB regions of a MADV_HUGEPAGE mapping whose first-touch fault got "
+      "a transparent huge page, divided by the physical limit at order 9 measured just before "
+      "the faults (order-9-aligned blocks holding only free or movable pages, capped by "
+      "available memory). Each THP run prepares the same fragmented heap in a guest of its own.";
+  if (lower_bound) {
+    absl::StrAppend(&p.caption,
+                    " Some runs had no order-9 scan: their limit is twice the order-10 one, a "
+                    "lower bound, so they can pass 100 %.");
+  }
+  return p;
+}
+
+Plot ChallengeThpLatencyPlot(const std::vector<PolicyThp>& thp, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-thp-latency";
+  p.option = Base(p.id, "Latency of 2 MiB THP faults",
+                  "first-touch fault, huge or not: bars mean over the runs, whiskers range");
+  std::vector<std::string> labels;
+  labels.reserve(thp.size());
+  for (const PolicyThp& s : thp) labels.push_back(s.policy);
+  p.option["xAxis"] = CategoryAxis(labels, "policy", 34);
+  p.option["yAxis"] = LogAxis("fault latency (log scale)", "axisNs", 62);
+  p.option["grid"] = Grid(100, 60, 84, 30);
+  p.option["legend"] = Legend(60);
+  p.option["tooltip"] = AxisTooltip();
+  json series = json::array();
+  const std::array<const char*, 2> names = {"p50", "p99"};
+  for (size_t k = 0; k < names.size(); ++k) {
+    json bars = json::array();
+    json whiskers = json::array();
+    for (size_t i = 0; i < thp.size(); ++i) {
+      const Spread& s = k == 0 ? thp[i].p50_us : thp[i].p99_us;
+      if (s.n == 0) {
+        bars.push_back(nullptr);
+        continue;
+      }
+      // In ns, as the recording's latency plot: a bar on a log axis
+      // starts at 1, below every fault in ns, above the fastest in ms.
+      bars.push_back(LogValue(s.mean * 1000.0));
+      if (s.n > 1 && s.min > 0) {
+        whiskers.push_back({static_cast<int>(i), s.min * 1000.0, s.max * 1000.0});
+      }
+    }
+    series.push_back({{"type", "bar"},
+                      {"name", names[k]},
+                      {"data", std::move(bars)},
+                      {"itemStyle", {{"color", kPercentileColors[k == 0 ? 0 : 2]}}},
+                      {"barGap", "0%"},
+                      {"barCategoryGap", "20%"},
+                      {"barMaxWidth", kBarMaxWidth}});
+    if (!whiskers.empty()) {
+      series.push_back(ErrorBars(names[k], "#333", std::move(whiskers), static_cast<int>(k), 2));
+    }
+  }
+  p.option["series"] = std::move(series);
+  p.meta = {{"unit", "ns"}};
+  p.caption =
+      "The time each 2 MiB region's first touch took (the fault, with any compaction or reclaim "
+      "it did, and zeroing the page it got), median and 99th percentile per run; the bar is "
+      "their mean over the policy's runs.";
   return p;
 }
 
@@ -675,8 +889,6 @@ Plot ChallengeCdfPlot(const Challenge& c, const std::string& prefix) {
   yaxis["min"] = 0;
   yaxis["max"] = 1;
   p.option["yAxis"] = std::move(yaxis);
-  p.option["grid"] = Grid(100, 60, 80, 36);
-  p.option["legend"] = Legend(60);
   p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("cdfTip")}};
   json series = json::array();
   size_t i = 0;
@@ -692,6 +904,13 @@ Plot ChallengeCdfPlot(const Challenge& c, const std::string& prefix) {
                       {"lineStyle", {{"width", 2}}},
                       {"itemStyle", {{"color", PolicyColor(cdf.policy, i++)}}}});
   }
+  // One legend entry per policy, on as many rows as they need.
+  std::vector<std::string> names;
+  for (const json& sr : series) names.push_back(sr["name"]);
+  const int rows = std::max(1, LegendRows(names));
+  p.option["legend"] = Legend(60);
+  p.option["grid"] = Grid(60 + kLegendRowHeight * rows + 16, 60, 80, 36);
+  p.height += kLegendRowHeight * (rows - 1);
   p.option["series"] = std::move(series);
   p.meta = {{"unit", "ms"}};
   p.caption =
@@ -872,6 +1091,11 @@ Section ChallengeSection(const Challenge& c, const std::string& prefix) {
                       scenario.empty() ? "" : absl::StrCat("; ", absl::StrJoin(scenario, " ")),
                       failed > 0 ? absl::StrCat("; ", failed, " run(s) failed") : "");
   s.plots.push_back(ChallengeSuccessPlot(c, prefix));
+  const std::vector<PolicyThp> thp = ComputeThp(c);
+  if (!thp.empty()) {
+    s.plots.push_back(ChallengeThpPlot(thp, prefix));
+    s.plots.push_back(ChallengeThpLatencyPlot(thp, prefix));
+  }
   s.plots.push_back(ChallengeWorkPlot(c, prefix, s.notes));
   s.plots.push_back(ChallengeCdfPlot(c, prefix));
   return s;

@@ -40,6 +40,21 @@ struct ChallengeAttempt {
   bool ok = false;
 };
 
+// The THP run beside a challenge run (its "thp": collect.py's THP record):
+// 2 MiB MADV_HUGEPAGE faults from the same fragmented heap.
+struct ChallengeThp {
+  std::optional<std::string> error;  // the THP run failed; nothing else is set
+  uint64_t regions = 0;              // faults, one per 2 MiB region
+  uint64_t huge = 0;                 // of which got a huge page
+  uint64_t limit = 0;                // the physical limit at order 9
+  std::optional<double> huge_over_limit;
+  std::string limit_source;  // "kcore_scan_order9", or "twice_order10_lower_bound"
+  double fault_p50_us = 0;
+  double fault_p99_us = 0;
+  double fault_max_us = 0;
+  bool agrees_with_vmstat = false;  // huge == the thp_fault_alloc delta
+};
+
 // One record of bench/challenge/collect.py, as stored in results.json.
 struct ChallengeRun {
   std::string policy;
@@ -54,6 +69,7 @@ struct ChallengeRun {
   std::map<std::string, double> compaction_work;
   std::map<std::string, std::optional<double>> work_per_block;
   std::vector<ChallengeAttempt> attempt_log;
+  std::optional<ChallengeThp> thp;  // results without THP runs have none
 };
 
 // bench/challenge/run's results.json ("kind": "buddyctl-challenge").

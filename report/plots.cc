@@ -253,6 +253,39 @@ std::vector<PolicySuccess> ComputeSuccess(const Challenge& c) {
   return out;
 }
 
+std::vector<PolicyThp> ComputeThp(const Challenge& c) {
+  std::vector<PolicyThp> out;
+  if (std::none_of(c.runs.begin(), c.runs.end(),
+                   [](const ChallengeRun& run) { return run.thp.has_value(); })) {
+    return out;
+  }
+  for (const std::string& policy : c.policies) {
+    PolicyThp p;
+    p.policy = policy;
+    std::vector<double> p50;
+    std::vector<double> p99;
+    for (const ChallengeRun& run : c.runs) {
+      if (run.policy != policy || !run.thp) continue;
+      const ChallengeThp& t = *run.thp;
+      if (t.error || !t.huge_over_limit) {
+        ++p.failed_runs;
+        continue;
+      }
+      p.percent.push_back(100.0 * *t.huge_over_limit);
+      p.runs.push_back(&run);
+      p50.push_back(t.fault_p50_us);
+      p99.push_back(t.fault_p99_us);
+      p.agrees_with_vmstat += t.agrees_with_vmstat ? 1 : 0;
+      p.lower_bound = p.lower_bound || t.limit_source == "twice_order10_lower_bound";
+    }
+    p.spread = SpreadOf(p.percent);
+    p.p50_us = SpreadOf(std::move(p50));
+    p.p99_us = SpreadOf(std::move(p99));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::vector<PolicyWork> ComputeWork(const Challenge& c) {
   std::vector<PolicyWork> out;
   for (const std::string& policy : c.policies) {

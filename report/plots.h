@@ -117,6 +117,22 @@ struct PolicySuccess {
 };
 std::vector<PolicySuccess> ComputeSuccess(const Challenge& c);
 
+// The THP runs by policy: huge faults / the order-9 physical limit, in
+// percent, and the fault latency percentiles of each run. Empty when no
+// run has a THP record.
+struct PolicyThp {
+  std::string policy;
+  std::vector<double> percent;            // per THP run with a limit
+  std::vector<const ChallengeRun*> runs;  // the run of each percent
+  Spread spread;
+  Spread p50_us;  // over the same runs
+  Spread p99_us;
+  int failed_runs = 0;         // THP runs that errored or had a limit of 0
+  int agrees_with_vmstat = 0;  // runs whose huge count is thp_fault_alloc's
+  bool lower_bound = false;    // a run's limit was twice the order-10 one
+};
+std::vector<PolicyThp> ComputeThp(const Challenge& c);
+
 // vmstat counters per successful order-10 block, by policy.
 inline constexpr std::array<const char*, 4> kWorkMetrics = {
     "pgmigrate_success", "compact_migrate_scanned", "compact_free_scanned", "compact_isolated"};

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fold one challenge run's raw captures (guest-run.sh) into one JSON record.
+"""Fold one challenge run's raw captures (guest-run.sh) into one JSON record:
+the 4 MiB record, or the THP record when DIR holds thp.json (WORKLOAD=thp).
 
 usage: collect.py DIR POLICY SEED COMPACT_MEMORY_S RUN_S
 """
@@ -47,8 +48,81 @@ def meminfo(d, name):
     return out
 
 
+def thp_limit(scan9, frag10, avail_pages, regions):
+    """The physical limit of the THP run: 2 MiB regions that could get a huge page.
+
+    The order-9 blocks holding only free or movable pages, from
+    limit_scan.py --order 9, capped by MemAvailable in 2 MiB units (a THP
+    fault cannot take the kernel's reserves) and by the regions thp_fault
+    faulted. Without the scan, twice the monitor's order-10 figure: both
+    halves of a recoverable order-10 block are recoverable order-9 blocks,
+    but so is the free half of an order-10 block pinned in its other half,
+    so twice the order-10 figure is a lower bound, not the limit (the share
+    of it can pass 100 %); the record says which it is.
+    """
+    if "zones" in scan9:
+        recoverable = sum(z["blocks_recoverable"] for z in scan9["zones"])
+        source = "kcore_scan_order9"
+    else:
+        recoverable = 2 * sum(z["blocks_recoverable"] for z in frag10["zones"])
+        source = "twice_order10_lower_bound"
+    capacity = avail_pages // 512
+    return {"recoverable_blocks_order9": recoverable, "source": source,
+            "mem_available_pages": avail_pages, "capacity_blocks": capacity,
+            "regions": regions, "limit": min(recoverable, capacity, regions)}
+
+
+def collect_thp(d, policy, seed, compact_s, run_s):
+    thp = load(d, "thp.json")
+    frag = load(d, "frag_before.json")
+    before, after = vmstat(d, "vmstat_before"), vmstat(d, "vmstat_after")
+    avail_pages = meminfo(d, "meminfo_before").get(
+        "MemAvailable", sum(z["free_pages"] for z in frag["zones"]) * 4) // 4
+    limit = thp_limit(load(d, "limit_scan9.json"), frag, avail_pages, thp["regions"])
+    work = {k: after.get(k, 0) - before.get(k, 0)
+            for k in VMSTAT_WORK + ("thp_fault_alloc", "thp_fault_fallback")}
+    stats = load(d, "stats.json")
+    per_order = {o["order"]: o for o in stats["orders"]}
+    huge = thp["huge"]
+    return {
+        "policy": policy,
+        "workload": "thp",
+        "kernel": os.uname().release,
+        "seed": int(seed),
+        "config": load(d, "config.json"),
+        "fill": load(d, "fill.json"),
+        "pin": load(d, "pin.json"),
+        "regions": thp["regions"],
+        "huge": huge,
+        "huge_percent": thp["huge_percent"],
+        "physical_limit": limit,
+        "limit": limit["limit"],
+        "huge_over_limit": huge / limit["limit"] if limit["limit"] else None,
+        "fault_us": thp["fault_us"],
+        "fault_us_huge": thp["fault_us_huge"],
+        "fault_us_fallback": thp["fault_us_fallback"],
+        # The kernel's count, over the run as guest-run.sh saw it, beside
+        # the program's own: they differ only if something else faulted
+        # huge pages meanwhile, or a region's huge page was counted wrong.
+        "vmstat_thp_fault_alloc": work["thp_fault_alloc"],
+        "vmstat_thp_fault_fallback": work["thp_fault_fallback"],
+        "agrees_with_vmstat": work["thp_fault_alloc"] == huge,
+        "thp_fault": thp,
+        "compaction_work": work,
+        "slowpath_by_order": [per_order[o].get("slowpath", 0) for o in range(11)],
+        "compactions_by_order": [per_order[o].get("compact_attempts", 0) for o in range(11)],
+        "tuner": load(d, "tuner.json"),
+        "compact_memory_s": float(compact_s),
+        "run_s": float(run_s),
+    }
+
+
 def main():
     d, policy, seed, compact_s, run_s = sys.argv[1:6]
+    if os.path.exists(os.path.join(d, "thp.json")):
+        json.dump(collect_thp(d, policy, seed, compact_s, run_s), sys.stdout, indent=1)
+        print()
+        return
     frag = load(d, "frag_before.json")
     hot = load(d, "hot.json")
     before, after = vmstat(d, "vmstat_before"), vmstat(d, "vmstat_after")

@@ -13,12 +13,19 @@ plot (data-ok, data-points, data-ink). Console errors are read from
 Chromium's log too. Then a screenshot is taken and checked to be a PNG with
 content (not one flat colour); it stays in --out for people to look at.
 
+Then it reads back, from a copy of the page with a probe script appended,
+what each chart drew: every legend entry whole, inside the chart, over no
+plotting area or other entry (and no legend that scrolls); each reference
+line's label clear of the other labels and of every line; the y axes at the
+plot's edge; one colour scale across the zones' heat maps.
+
 So that this test can fail, the same checks run on three broken copies of the
 page (a script error, a plot whose data went missing, the charting library
 left out) and must reject each.
 """
 import argparse
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -30,7 +37,7 @@ import zlib
 
 # The plots the fixtures must give, in page order.
 EXPECTED = ["in1-orders", "in1-buddyinfo-0", "in1-buddyinfo-1", "in1-frag", "in1-latency",
-            "in2-success", "in2-work", "in2-cdf",
+            "in2-success", "in2-thp", "in2-thp-latency", "in2-work", "in2-cdf",
             "in3-slab-workloads", "in3-slab-micro", "in3-slab-footprint"]
 FIXTURES = ["record.jsonl", "challenge.json", "slab-results.json"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -139,6 +146,159 @@ def problems_of(chromium, page):
     return found
 
 
+# Appended to a copy of the page: once the page's own script has checked
+# every plot, reads back from each chart what a reader would see and writes it
+# as JSON on <body data-probe>. The option is what ECharts holds after
+# setOption; the text boxes are where its renderer put each piece of text
+# (pixels in the chart's canvas); grids are the plotting areas.
+PROBE = r"""
+<script>
+(function () {
+  function rectOf(el) {
+    var r = el.getBoundingRect().clone();
+    if (el.transform) r.applyTransform(el.transform);
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  }
+  function probe() {
+    var out = {};
+    document.querySelectorAll('div.plot').forEach(function (el) {
+      var chart = echarts.getInstanceByDom(el);
+      if (!chart) return;
+      var opt = chart.getOption();
+      var texts = [];
+      chart.getZr().storage.getDisplayList(true).forEach(function (d) {
+        if (d.style && typeof d.style.text === 'string' && d.style.text && !d.invisible) {
+          texts.push({ text: d.style.text, box: rectOf(d) });
+        }
+      });
+      var grids = [];
+      chart.getModel().eachComponent('grid', function (g) {
+        var r = g.coordinateSystem.getRect();
+        grids.push({ x: r.x, y: r.y, w: r.width, h: r.height });
+      });
+      var marks = [];
+      (opt.series || []).forEach(function (s, i) {
+        ((s.markLine || {}).data || []).forEach(function (m) {
+          if (typeof m.yAxis === 'number') {
+            marks.push({ name: m.name, y: chart.convertToPixel({ seriesIndex: i }, [0, m.yAxis])[1] });
+          }
+        });
+      });
+      out[el.id] = {
+        legend: (opt.legend || []).map(function (l) { return { type: l.type, data: l.data }; }),
+        series: (opt.series || []).map(function (s) { return s.name; }),
+        yAxis: (opt.yAxis || []).map(function (a) { return { type: a.type, onZero: (a.axisLine || {}).onZero }; }),
+        visualMap: (opt.visualMap || []).map(function (v) { return { min: v.min, max: v.max }; }),
+        width: chart.getWidth(), height: chart.getHeight(),
+        texts: texts, grids: grids, marks: marks
+      };
+    });
+    document.body.setAttribute('data-probe', JSON.stringify(out));
+  }
+  function wait() {
+    if (document.body.getAttribute('data-status') === 'done') probe();
+    else requestAnimationFrame(wait);
+  }
+  requestAnimationFrame(wait);
+})();
+</script>
+"""
+
+
+def overlap(a, b, slack=0.5):
+    """Do two boxes ({x, y, w, h}) share more than a sliver?"""
+    return (a["x"] + slack < b["x"] + b["w"] and b["x"] + slack < a["x"] + a["w"]
+            and a["y"] + slack < b["y"] + b["h"] and b["y"] + slack < a["y"] + a["h"])
+
+
+def legibility_problems(chromium, page, out):
+    """What the reader of the page cannot see: legend entries, labels, scales."""
+    with open(page) as f:
+        text = f.read()
+    head, _, tail = text.rpartition("</body>")
+    probed = os.path.join(out, "probed.html")
+    with open(probed, "w") as f:
+        f.write(head + PROBE + "</body>" + tail)
+    dom = Dom()
+    dom.feed(run_chromium(chromium, ["--dump-dom"], "file://" + probed)[0])
+    raw = (dom.body or {}).get("data-probe")
+    if not raw:
+        return ["the probe wrote nothing (did the page finish?)"]
+    charts = json.loads(raw)
+    found = []
+    for pid, c in sorted(charts.items()):
+        # Every legend wraps: a scrolling one hides its later pages, on
+        # screen until the reader pages through and in print for good.
+        for lg in c["legend"]:
+            if lg["type"] == "scroll":
+                found.append("%s: a scrolling legend" % pid)
+        # Each legend entry is drawn whole inside the chart, over no
+        # plotting area and no other entry.
+        names = set()
+        for lg in c["legend"]:
+            # Without its own data a legend lists every named series.
+            data = lg.get("data") or [n for n in c["series"] if n]
+            names.update(n if isinstance(n, str) else n.get("name") for n in data)
+        boxes = []
+        for name in sorted(names):
+            hits = [t["box"] for t in c["texts"] if t["text"] == name]
+            if not hits:
+                found.append("%s: legend entry %r not drawn" % (pid, name))
+                continue
+            box = hits[0]
+            if box["x"] < 0 or box["y"] < 0 or box["x"] + box["w"] > c["width"] + 0.5 \
+                    or box["y"] + box["h"] > c["height"] + 0.5:
+                found.append("%s: legend entry %r outside the chart" % (pid, name))
+            for g in c["grids"]:
+                if overlap(box, g):
+                    found.append("%s: legend entry %r over a plotting area" % (pid, name))
+            boxes.append((name, box))
+        for i, (n1, b1) in enumerate(boxes):
+            for n2, b2 in boxes[i + 1:]:
+                if overlap(b1, b2):
+                    found.append("%s: legend entries %r and %r overlap" % (pid, n1, n2))
+        # A value axis's line drawn at the other axis's zero stands inside
+        # the plot when that axis starts below zero.
+        for k, ax in enumerate(c["yAxis"]):
+            if ax["type"] in ("value", "log") and ax["onZero"] is not False:
+                found.append("%s: y axis %d is drawn at x = 0, not at the plot's edge" % (pid, k))
+        # Reference lines: each label clear of the other labels and of every line.
+        labels = []
+        for m in c["marks"]:
+            hits = [t["box"] for t in c["texts"] if t["text"] == m["name"]]
+            if not hits:
+                found.append("%s: the %r line has no label" % (pid, m["name"]))
+                continue
+            labels.append((m["name"], hits[0]))
+            for other in c["marks"]:
+                if hits[0]["y"] + 0.5 < other["y"] < hits[0]["y"] + hits[0]["h"] - 0.5:
+                    found.append("%s: the %r line runs through the %r label"
+                                 % (pid, other["name"], m["name"]))
+        for i, (n1, b1) in enumerate(labels):
+            for n2, b2 in labels[i + 1:]:
+                if overlap(b1, b2):
+                    found.append("%s: the %r and %r labels overlap" % (pid, n1, n2))
+    # The frag plot names every series in one of its legends.
+    for pid, c in charts.items():
+        if pid.endswith("-frag"):
+            listed = set()
+            for lg in c["legend"]:
+                listed.update(lg.get("data") or [])
+            missing = sorted(set(c["series"]) - listed)
+            if missing:
+                found.append("%s: series missing from the legends: %s" % (pid, ", ".join(missing)))
+    # One colour scale for every zone's heat map.
+    scales = {(v["min"], v["max"]) for pid, c in charts.items() if "-buddyinfo-" in pid
+              for v in c["visualMap"]}
+    if len(scales) != 1:
+        found.append("the zones' heat maps have different colour scales: %s" % sorted(scales))
+    must = {"in1-frag": "legend", "in2-success": "marks", "in2-thp": "marks"}
+    for pid, what in must.items():
+        if pid not in charts or not charts[pid][what]:
+            found.append("%s: no %s to check" % (pid, what))
+    return found
+
+
 def png_problems(path):
     """A PNG with real content: its size, and more than a few distinct rows."""
     with open(path, "rb") as f:
@@ -206,10 +366,14 @@ def main():
     if found:
         fail("%s:\n  %s" % (page, "\n  ".join(found)))
 
+    found = legibility_problems(chromium, page, a.out)
+    if found:
+        fail("%s:\n  %s" % (page, "\n  ".join(found)))
+
     shot = os.path.join(a.out, "report.png")
     if os.path.exists(shot):
         os.remove(shot)
-    run_chromium(chromium, ["--window-size=1280,7400", "--screenshot=" + shot], "file://" + page)
+    run_chromium(chromium, ["--window-size=1280,8400", "--screenshot=" + shot], "file://" + page)
     if not os.path.exists(shot):
         fail("chromium wrote no screenshot")
     found, size = png_problems(shot)
@@ -221,6 +385,7 @@ def main():
             fail("the checks passed a broken page (%s): %s" % (name, path))
 
     print("report_browser: %d/%d plots drawn with all their data, no script errors; "
+          "every legend entry and reference label legible, one heat map scale; "
           "screenshot %s (%dx%d); 3 broken pages rejected"
           % (len(EXPECTED), len(EXPECTED), shot, size[0], size[1]))
 

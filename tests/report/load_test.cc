@@ -139,6 +139,13 @@ TEST(LoadTest, ChallengeRunMissingAField) {
             "in.json: runs[0].limit: missing");
 }
 
+TEST(LoadTest, ChallengeThpRecordMissingAField) {
+  EXPECT_EQ(ErrorOf(R"({"kind": "buddyctl-challenge", "version": 1,
+                        "runs": [{"policy": "stock", "error": "exit 1",
+                                  "thp": {"regions": 40, "huge": 10}}]})"),
+            "in.json: runs[0].thp.limit: missing");
+}
+
 TEST(LoadTest, RecordSampleMissingAField) {
   std::string line = ReadFile(Fixture("record.jsonl"));
   line = line.substr(0, line.find('\n'));

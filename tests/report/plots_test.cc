@@ -250,6 +250,49 @@ TEST_F(ChallengeTest, SuccessOverLimitWithSpread) {
 // Pages migrated per block: stock 1000 and 3000 (its third run got no
 // block: null, left out), adaptive-80 500 and 700, always-max 400 and 600.
 // Scanned for migration is 10x that, for free pages 20x, isolated 2x.
+// THP runs (fixture): stock 25 % and 100 % of the order-9 limit, its third
+// failed; adaptive-80 50 %, 105 % (a lower-bound limit) and 95 % beside its
+// failed 4 MiB run; always-max 90 % and 100 %.
+TEST_F(ChallengeTest, ThpOverOrder9Limit) {
+  const std::vector<PolicyThp> t = ComputeThp(c_);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].policy, "stock");
+  EXPECT_THAT(t[0].percent, ElementsAre(25.0, 100.0));
+  EXPECT_EQ(t[0].failed_runs, 1);
+  EXPECT_NEAR(t[0].p99_us.mean, 4000.0, 1e-9);
+  EXPECT_FALSE(t[0].lower_bound);
+  EXPECT_THAT(t[1].percent, ElementsAre(50.0, 105.0, 95.0));
+  EXPECT_EQ(t[1].runs[2]->rep, 3);
+  EXPECT_TRUE(t[1].runs[2]->error.has_value());  // the 4 MiB run failed, not the THP one
+  EXPECT_TRUE(t[1].lower_bound);
+  EXPECT_EQ(t[1].agrees_with_vmstat, 3);
+  EXPECT_NEAR(t[2].spread.median, 95.0, 1e-9);
+  EXPECT_NEAR(t[2].p50_us.mean, 220.0, 1e-9);
+}
+
+TEST_F(ChallengeTest, NoThpRunsNoThpPlots) {
+  for (ChallengeRun& run : c_.runs) run.thp.reset();
+  EXPECT_TRUE(ComputeThp(c_).empty());
+  const Section s = ChallengeSection(c_, "c");
+  std::vector<std::string> ids;
+  for (const Plot& p : s.plots) ids.push_back(p.id);
+  EXPECT_THAT(ids, ElementsAre("c-success", "c-work", "c-cdf"));
+}
+
+TEST_F(ChallengeTest, ThpPlotsFollowTheSuccessPlot) {
+  const Section s = ChallengeSection(c_, "c");
+  ASSERT_EQ(s.plots.size(), 5u);
+  EXPECT_EQ(s.plots[1].id, "c-thp");
+  EXPECT_EQ(s.plots[2].id, "c-thp-latency");
+  // A box per policy and a dot per THP run with a result.
+  EXPECT_EQ(CountPoints(s.plots[1].option), 3u + 7u);
+  EXPECT_NE(s.plots[1].caption.find("lower bound"), std::string::npos);
+  // p50 and p99 bars in ns: stock's p99 mean is 4 ms (1 and 7 ms).
+  const auto& series = s.plots[2].option["series"];
+  EXPECT_EQ(series[2]["name"], "p99");
+  EXPECT_NEAR(series[2]["data"][0].get<double>(), 4e6, 1e-3);
+}
+
 TEST_F(ChallengeTest, CompactionWorkPerBlock) {
   const std::vector<PolicyWork> w = ComputeWork(c_);
   ASSERT_EQ(w.size(), 3u);
@@ -384,6 +427,38 @@ TEST_F(RecordTest, HeatmapCellsAreTimeOrderLogCount) {
   EXPECT_EQ(data.size(), 4u + 4 + 4 + 3);  // order 10 is empty at the last sample
 }
 
+// One colour scale for every zone: DMA holds at most a few blocks, DMA32
+// 1024, and both scales end at 10^4 (log10 of the largest count, rounded up).
+TEST_F(RecordTest, HeatmapsShareOneColourScale) {
+  const Section s = RecordSection(rec_, "t");
+  const auto& dma = s.plots[1].option["visualMap"];
+  const auto& dma32 = s.plots[2].option["visualMap"];
+  EXPECT_EQ(dma["min"], dma32["min"]);
+  EXPECT_EQ(dma["max"], dma32["max"]);
+  EXPECT_EQ(dma32["max"], 4.0);
+}
+
+// Every series of the fragmentation plot is in one of its two legends (the
+// indices' above the top panel, the decisions' above the bottom one), and
+// neither legend scrolls.
+TEST_F(RecordTest, FragmentationLegendsListEverySeries) {
+  const Section s = RecordSection(rec_, "t");
+  const Plot& p = s.plots[3];
+  ASSERT_EQ(p.id, "t-frag");
+  const auto& legends = p.option["legend"];
+  ASSERT_EQ(legends.size(), 2u);
+  std::vector<std::string> listed;
+  for (const auto& legend : legends) {
+    EXPECT_EQ(legend["type"], "plain");
+    for (const auto& name : legend["data"]) listed.push_back(name);
+  }
+  std::vector<std::string> names;
+  for (const auto& series : p.option["series"]) names.push_back(series["name"]);
+  EXPECT_THAT(listed, ::testing::UnorderedElementsAreArray(names));
+  EXPECT_THAT(legends[1]["data"], ::testing::Contains("tuner: priority raised"));
+  for (const auto& axis : p.option["yAxis"]) EXPECT_EQ(axis["axisLine"]["onZero"], false);
+}
+
 TEST(RecordNoLatencyTest, LatencyPlotIsLeftOutWithANote) {
   Record r = Load<Record>("record.jsonl");
   for (RecordSample& s : r.samples) s.latency.clear();
@@ -395,13 +470,17 @@ TEST(RecordNoLatencyTest, LatencyPlotIsLeftOutWithANote) {
 
 TEST_F(ChallengeTest, SuccessOptionIsABoxPerPolicyAndADotPerRun) {
   const Section s = ChallengeSection(c_, "c");
-  ASSERT_EQ(s.plots.size(), 3u);
+  ASSERT_EQ(s.plots.size(), 5u);
   const auto& series = s.plots[0].option["series"];
   EXPECT_EQ(series[0]["type"], "boxplot");
   EXPECT_EQ(series[0]["data"][0]["value"], nlohmann::json::parse("[0, 12.5, 25, 37.5, 50]"));
   EXPECT_EQ(series[1]["type"], "scatter");
   EXPECT_EQ(series[1]["data"].size(), 7u);  // 3 + 2 + 2 runs with a result
   EXPECT_EQ(CountPoints(s.plots[0].option), 3u + 7u);
+  // The limit's label above its line, the target's below its own: apart.
+  const auto& marks = series[0]["markLine"]["data"];
+  EXPECT_EQ(marks[0]["label"]["position"], "insideEndTop");
+  EXPECT_EQ(marks[1]["label"]["position"], "insideEndBottom");
 }
 
 }  // namespace
