@@ -235,6 +235,23 @@ static bool bm_block_is_free(unsigned long pfn, unsigned int order)
 	       bm_buddy_order_unsafe(page) >= order;
 }
 
+/*
+ * Is the aligned block at @pfn one huge page of @order or more (a THP or a
+ * hugetlb page in use)? Emptying it would migrate that page whole into
+ * another block of the same size: no block gained, and a THP whose copy
+ * finds no free huge page is split, which takes a huge page away from the
+ * task that faulted it. Racy, like every memmap read here.
+ */
+static bool bm_block_is_one_huge_page(unsigned long pfn, unsigned int order)
+{
+	struct page *page = pfn_to_online_page(pfn), *head;
+
+	if (!page || !PageCompound(page))
+		return false;
+	head = compound_head(page);
+	return page_to_pfn(head) == pfn && compound_order(head) >= order;
+}
+
 unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 				     bool (*skip)(unsigned long pfn),
 				     struct bm_block_cost *out,
@@ -256,7 +273,9 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 		if (seen >= budget && n)
 			break;
 		pfn = first + (b << order);
-		if (bm_block_is_free(pfn, order) || (skip && skip(pfn)) ||
+		if (bm_block_is_free(pfn, order) ||
+		    bm_block_is_one_huge_page(pfn, order) ||
+		    (skip && skip(pfn)) ||
 		    !bm_frag_block_recoverable(zone, pfn, order, &used))
 			goto next;
 		/* Keep out[] sorted by cost, at most max entries. */

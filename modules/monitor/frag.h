@@ -71,7 +71,8 @@ struct bm_block_cost {
 /*
  * The @max cheapest blocks of @zone that compaction could empty: aligned
  * blocks of 1 << @order pages holding only free and movable pages, not
- * already one free block, not rejected by @skip; sorted by pages in use,
+ * already one free block, not one huge page of that size or more (moving
+ * it gains nothing), not rejected by @skip; sorted by pages in use,
  * fewest first. Scans from block *@cursor on, wrapping around the zone,
  * and stops after @budget_pages pages of blocks once it has found one
  * (else it goes on, at most once around the zone); *@cursor is left where
