@@ -47,20 +47,20 @@ static bool bm_genl_registered;
 /* ---- policies ------------------------------------------------------------ */
 
 static struct netlink_range_validation bm_eps_range = {
-	.min = BM_EVENTS_PER_SEC_MIN,
-	.max = BM_EVENTS_PER_SEC_MAX,
+	.min = BUDDY_EVENTS_PER_SEC_MIN,
+	.max = BUDDY_EVENTS_PER_SEC_MAX,
 };
 
 static struct netlink_range_validation bm_bgi_range = {
-	.min = BM_BG_INTERVAL_MIN_MS,
-	.max = BM_BG_INTERVAL_MAX_MS,
+	.min = BUDDY_BG_INTERVAL_MIN_MS,
+	.max = BUDDY_BG_INTERVAL_MAX_MS,
 };
 
 static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_LATENCY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_EVENTS_PER_SEC] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_eps_range),
 	[BUDDY_MON_CA_POLICY] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_POLICIES - 1),
-	[BUDDY_MON_CA_THRESHOLD] = NLA_POLICY_MAX(NLA_U32, 100),
+	[BUDDY_MON_CA_THRESHOLD] = NLA_POLICY_MAX(NLA_U32, BUDDY_THRESHOLD_MAX),
 	[BUDDY_MON_CA_MIN_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 	[BUDDY_MON_CA_BG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_BG_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),

@@ -244,8 +244,7 @@ TEST(MonitorTest, SetConfigValidatesBeforeSending) {
   ASSERT_TRUE(mon.ok());
   ConfigUpdate u;
   u.threshold = 101;
-  EXPECT_EQ(mon->SetConfig(u).status().message(),
-            "invalid threshold 101: must be 0..100 (percent)");
+  EXPECT_EQ(mon->SetConfig(u).status().message(), "invalid threshold 101: must be 0..100");
   ConfigUpdate m;
   m.min_order = 11;
   EXPECT_EQ(mon->SetConfig(m).status().message(), "invalid min_order 11: must be 0..10");

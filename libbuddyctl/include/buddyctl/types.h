@@ -181,7 +181,8 @@ struct ConfigUpdate {
   std::optional<uint32_t> bg_interval_ms;
 
   bool empty() const;
-  // The ranges of the uapi header; the kernel checks them again.
+  // The ranges of the uapi header (modules/uapi/buddyctl.h); Monitor::SetConfig
+  // calls it before sending, the kernel's policy checks them on its side.
   absl::Status Validate() const;
 };
 
@@ -274,9 +275,6 @@ enum class HotStopReason : uint32_t {
   kMemFloor = 4,  // MemAvailable would have dropped below the safety floor
 };
 absl::string_view HotStopReasonName(HotStopReason r);  // "none", "count", "failed", ...
-
-inline constexpr uint32_t kHotMaxCount = 65536;
-inline constexpr uint32_t kHotMaxPauseUs = 10000000;
 
 struct HotRunParams {
   uint32_t order = 10;
