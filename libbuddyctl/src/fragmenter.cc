@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
@@ -10,9 +11,17 @@
 namespace buddyctl {
 namespace {
 
+const AttrLayout kFragStatusLayout("fragment status", BUDDY_FRAG_A_MAX,
+                                   {BUDDYCTL_REQUIRED(BUDDY_FRAG_A_PINNED_PAGES, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_PINNED_BLOCKS, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_TOUCHED_BLOCKS, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEEP_TARGET, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEPT_PAGES, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEEP_STOP, NLA_U32)});
+
 absl::StatusOr<FragStatus> ParseStatus(std::vector<Message> replies, absl::string_view op) {
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), op));
-  AttrTable t(m.attrs(), m.attrs_len(), BUDDY_FRAG_A_MAX);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kFragStatusLayout, m));
   FragStatus s;
   s.pinned_pages = t.U64(BUDDY_FRAG_A_PINNED_PAGES);
   s.pinned_blocks = t.U64(BUDDY_FRAG_A_PINNED_BLOCKS);
@@ -20,7 +29,6 @@ absl::StatusOr<FragStatus> ParseStatus(std::vector<Message> replies, absl::strin
   s.sweep_target = t.U64(BUDDY_FRAG_A_SWEEP_TARGET);
   s.swept_pages = t.U64(BUDDY_FRAG_A_SWEPT_PAGES);
   s.sweep_stop = static_cast<FragSweepStop>(t.U32(BUDDY_FRAG_A_SWEEP_STOP));
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }
 

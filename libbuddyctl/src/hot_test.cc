@@ -3,11 +3,41 @@
 
 #include <utility>
 
+#include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
 
 namespace buddyctl {
+namespace {
+
+const AttrLayout kHotStatusLayout("hot status", BUDDY_HOT_A_MAX,
+                                  {BUDDYCTL_REQUIRED(BUDDY_HOT_A_STATE, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_ORDER, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_COUNT, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_GFP_MODE, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_HOLD_UNTIL_FAIL, NLA_U8),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_PAUSE_US, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_ATTEMPTS_DONE, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_SUCCESSES, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_HELD, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_ELAPSED_NS, NLA_U64),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_STOP_REASON, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_GFP_FLAGS, NLA_U32),
+                                   BUDDYCTL_REQUIRED(BUDDY_HOT_A_MIN_FREE_PAGES, NLA_U64)});
+
+// One part of the GET_ATTEMPTS dump: any number of attempt nests.
+const AttrLayout kHotAttemptsLayout("hot attempts", BUDDY_HOT_A_MAX,
+                                    {BUDDYCTL_OPTIONAL(BUDDY_HOT_A_ATTEMPT, NLA_NESTED)});
+
+const AttrLayout kHotAttemptLayout("hot attempt", BUDDY_HOT_AA_MAX,
+                                   {BUDDYCTL_REQUIRED(BUDDY_HOT_AA_INDEX, NLA_U32),
+                                    BUDDYCTL_REQUIRED(BUDDY_HOT_AA_OK, NLA_U8),
+                                    BUDDYCTL_REQUIRED(BUDDY_HOT_AA_LATENCY_NS, NLA_U64),
+                                    // Only for an attempt that got a block.
+                                    BUDDYCTL_OPTIONAL(BUDDY_HOT_AA_PFN, NLA_U64)});
+
+}  // namespace
 
 absl::StatusOr<HotTest> HotTest::Open() {
   BUDDYCTL_ASSIGN_OR_RETURN(std::shared_ptr<Transport> t, OpenNetlinkTransport());
@@ -36,7 +66,7 @@ absl::Status HotTest::Run(const HotRunParams& p) {
 absl::StatusOr<HotStatus> HotTest::Status() {
   BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_HOT_CMD_STATUS, "hot status"));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "hot status"));
-  AttrTable t(m.attrs(), m.attrs_len(), BUDDY_HOT_A_MAX);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kHotStatusLayout, m));
   HotStatus s;
   s.state = static_cast<HotState>(t.U32(BUDDY_HOT_A_STATE));
   s.order = t.U32(BUDDY_HOT_A_ORDER);
@@ -51,7 +81,6 @@ absl::StatusOr<HotStatus> HotTest::Status() {
   s.stop_reason = static_cast<HotStopReason>(t.U32(BUDDY_HOT_A_STOP_REASON));
   s.gfp_flags = t.U32(BUDDY_HOT_A_GFP_FLAGS);
   s.min_free_pages = t.U64(BUDDY_HOT_A_MIN_FREE_PAGES);
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }
 
@@ -60,8 +89,10 @@ absl::StatusOr<std::vector<HotAttempt>> HotTest::Attempts() {
       auto replies, family_.Call(BUDDY_HOT_CMD_GET_ATTEMPTS, "hot attempts", nullptr, true));
   std::vector<HotAttempt> out;
   for (const Message& m : replies) {
-    AttrTable t(m.attrs(), m.attrs_len(), BUDDY_HOT_A_MAX);
-    for (const AttrTable& a : t.All(BUDDY_HOT_A_ATTEMPT, BUDDY_HOT_AA_MAX)) {
+    BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kHotAttemptsLayout, m));
+    BUDDYCTL_ASSIGN_OR_RETURN(std::vector<Attrs> nests,
+                              t.All(BUDDY_HOT_A_ATTEMPT, kHotAttemptLayout));
+    for (const Attrs& a : nests) {
       HotAttempt at;
       at.index = a.U32(BUDDY_HOT_AA_INDEX);
       at.ok = a.U8(BUDDY_HOT_AA_OK) != 0;
@@ -69,7 +100,6 @@ absl::StatusOr<std::vector<HotAttempt>> HotTest::Attempts() {
       if (a.Has(BUDDY_HOT_AA_PFN)) at.pfn = a.U64(BUDDY_HOT_AA_PFN);
       out.push_back(at);
     }
-    BUDDYCTL_RETURN_IF_ERROR(t.status());
   }
   return out;
 }

@@ -108,6 +108,8 @@ inline Message ZoneReply(uint32_t node, const char* name, std::vector<uint64_t> 
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_TOTAL, 200, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_FREE, 12, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_RECOVERABLE, 150, BUDDY_MON_ZA_PAD);
+  nla_put_u32(r.msg(), BUDDY_MON_ZA_FREE_BLOCKS_DERIVED, 0);
+  r.PutU64Padded(BUDDY_MON_ZA_AGE_NS, 0, BUDDY_MON_ZA_PAD);
   return r.Take();
 }
 
@@ -207,7 +209,29 @@ inline Message InfoReply(const char* release = "6.1.0-56-amd64") {
   nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, release);
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
   PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
+  r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   return r.Take();
+}
+
+// A hot STATUS reply with every attribute the module sends.
+inline Message HotStatusReply(uint32_t state, uint32_t done, uint32_t successes, uint32_t held,
+                              uint32_t stop) {
+  NlReply st(kHotId, BUDDY_HOT_CMD_STATUS);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_STATE, state);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_ORDER, 10);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_COUNT, 3);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_MODE, BUDDY_HOT_GFP_RETRY);
+  nla_put_u8(st.msg(), BUDDY_HOT_A_HOLD_UNTIL_FAIL, 0);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_PAUSE_US, 0);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_ATTEMPTS_DONE, done);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_SUCCESSES, successes);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_HELD, held);
+  st.PutU64Padded(BUDDY_HOT_A_ELAPSED_NS, 7000000, BUDDY_HOT_A_PAD);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_STOP_REASON, stop);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_FLAGS, 0x4cc0);
+  st.PutU64Padded(BUDDY_HOT_A_MIN_FREE_PAGES, 8192, BUDDY_HOT_A_PAD);
+  return st.Take();
 }
 
 inline std::shared_ptr<FakeTransport> MonitorFake() {
