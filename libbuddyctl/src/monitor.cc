@@ -28,7 +28,7 @@ const AttrLayout kOrderStatsLayout("stats: order", BUDDY_MON_OA_MAX,
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_COMPACT_PRIO, NLA_NESTED),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_COMPACT_RESULT, NLA_NESTED),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_COMPACT_DEFERRED, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_MON_OA_ADAPTIVE, NLA_U64),
+                                    BUDDYCTL_REQUIRED(BUDDY_MON_OA_RAISES, NLA_U64),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_MT_REQUESTS, NLA_NESTED),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_MT_FAILURES, NLA_NESTED),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_OA_COMPACT_REQUESTS, NLA_U64),
@@ -125,7 +125,7 @@ const AttrLayout kBackgroundLayout("tuner stats: background", BUDDY_MON_BA_MAX,
                                     BUDDYCTL_REQUIRED(BUDDY_MON_BA_TRIGGERS, NLA_U64),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_BA_RATELIMITED, NLA_U64),
                                     BUDDYCTL_REQUIRED(BUDDY_MON_BA_BLOCKS_GAINED, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_MON_BA_LAST_FRAG_PCT, NLA_U32)});
+                                    BUDDYCTL_REQUIRED(BUDDY_MON_BA_LAST_UNUSABLE_PCT, NLA_U32)});
 
 const AttrLayout kEvacuatorLayout("tuner stats: evacuator", BUDDY_MON_VA_MAX,
                                   {BUDDYCTL_REQUIRED(BUDDY_MON_VA_REQUESTS, NLA_U64),
@@ -155,7 +155,7 @@ const AttrLayout kEventLayout("event", BUDDY_MON_EV_A_MAX,
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_PRIO, NLA_U32),
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_ORIG_PRIO, NLA_U32),
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_RESULT, NLA_U32),
-                               BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_FRAG_PCT, NLA_U32),
+                               BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_UNUSABLE_PCT, NLA_U32),
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_CPU, NLA_U32),
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_PID, NLA_U32),
                                BUDDYCTL_OPTIONAL(BUDDY_MON_EV_A_COMM, NLA_STRING),
@@ -177,7 +177,7 @@ absl::StatusOr<OrderStats> ParseOrderStats(const Attrs& t) {
   BUDDYCTL_ASSIGN_OR_RETURN(s.compact_by_result,
                             t.U64Array<kNrCompactResults>(BUDDY_MON_OA_COMPACT_RESULT));
   s.compact_deferred = t.U64(BUDDY_MON_OA_COMPACT_DEFERRED);
-  s.adaptive = t.U64(BUDDY_MON_OA_ADAPTIVE);
+  s.raises = t.U64(BUDDY_MON_OA_RAISES);
   BUDDYCTL_ASSIGN_OR_RETURN(s.requests_by_mt,
                             t.U64Array<kNrMigratetypes>(BUDDY_MON_OA_MT_REQUESTS));
   BUDDYCTL_ASSIGN_OR_RETURN(s.failures_by_mt,
@@ -310,7 +310,7 @@ absl::StatusOr<Event> ParseEvent(const Message& msg) {
   e.prio = opt32(BUDDY_MON_EV_A_PRIO);
   e.orig_prio = opt32(BUDDY_MON_EV_A_ORIG_PRIO);
   e.result = opt32(BUDDY_MON_EV_A_RESULT);
-  e.frag_pct = opt32(BUDDY_MON_EV_A_FRAG_PCT);
+  e.unusable_pct = opt32(BUDDY_MON_EV_A_UNUSABLE_PCT);
   e.cpu = opt32(BUDDY_MON_EV_A_CPU);
   e.pid = opt32(BUDDY_MON_EV_A_PID);
   if (t.Has(BUDDY_MON_EV_A_COMM)) e.comm = t.Str(BUDDY_MON_EV_A_COMM);
@@ -451,7 +451,7 @@ absl::StatusOr<TunerStats> Monitor::GetTunerStats() {
   s.background.triggers = bg.U64(BUDDY_MON_BA_TRIGGERS);
   s.background.ratelimited = bg.U64(BUDDY_MON_BA_RATELIMITED);
   s.background.blocks_gained = bg.U64(BUDDY_MON_BA_BLOCKS_GAINED);
-  s.background.last_frag_pct = bg.U32(BUDDY_MON_BA_LAST_FRAG_PCT);
+  s.background.last_unusable_pct = bg.U32(BUDDY_MON_BA_LAST_UNUSABLE_PCT);
   // Absent from modules older than the evacuate policy: all zero then.
   if (t.Has(BUDDY_MON_A_EVACUATOR)) {
     BUDDYCTL_ASSIGN_OR_RETURN(Attrs ev, t.Nested(BUDDY_MON_A_EVACUATOR, kEvacuatorLayout));

@@ -27,7 +27,7 @@ struct bm_event {
 	u32 prio;		/* enum buddy_compact_prio, effective */
 	u32 orig_prio;		/* enum buddy_compact_prio, the kernel's */
 	u32 result;		/* enum buddy_compact_result */
-	u32 frag_pct;
+	u32 unusable_pct;
 	u32 cpu;
 	u32 pid;
 	char comm[TASK_COMM_LEN];

@@ -326,7 +326,7 @@ static int bm_put_order_stats(struct sk_buff *skb, const struct bm_totals *t,
 			     m->compact_result[o], BM_RESULTS) ||
 	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_DEFERRED,
 		       m->compact_deferred[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_ADAPTIVE, m->raises[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_RAISES, m->raises[o], pad) ||
 	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_REQUESTS, c->mt_req[o],
 			     BM_MTS) ||
 	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_FAILURES, c->mt_fail[o],
@@ -555,7 +555,7 @@ static int bm_put_background(struct sk_buff *skb)
 	    bm_put_u64(skb, BUDDY_MON_BA_TRIGGERS, c.triggers, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_BA_RATELIMITED, c.ratelimited, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_BA_BLOCKS_GAINED, c.blocks_gained, pad) ||
-	    nla_put_u32(skb, BUDDY_MON_BA_LAST_FRAG_PCT, c.last_frag_pct)) {
+	    nla_put_u32(skb, BUDDY_MON_BA_LAST_UNUSABLE_PCT, c.last_unusable_pct)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -915,7 +915,7 @@ int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
 	    nla_put_u32(skb, BUDDY_MON_EV_A_RESULT, ev->result))
 		goto nospace;
 	if ((ev->fields & BM_EVF_FRAG) &&
-	    nla_put_u32(skb, BUDDY_MON_EV_A_FRAG_PCT, ev->frag_pct))
+	    nla_put_u32(skb, BUDDY_MON_EV_A_UNUSABLE_PCT, ev->unusable_pct))
 		goto nospace;
 	if ((ev->fields & BM_EVF_TASK) &&
 	    (nla_put_u32(skb, BUDDY_MON_EV_A_PID, ev->pid) ||

@@ -59,7 +59,7 @@ static int bm_proc_show(struct seq_file *m, void *v)
 			   o, c->success[o] + c->failure[o], c->success[o],
 			   c->failure[o], c->slowpath[o],
 			   x->compact_attempts[o], x->raises[o],
-			   bm_frag_permille_all(o) / 10, c->compact_reqs[o],
+			   bm_unusable_permille_all(o) / 10, c->compact_reqs[o],
 			   x->compact_prio[o][BUDDY_PRIO_SYNC_FULL],
 			   x->compact_prio[o][BUDDY_PRIO_SYNC_LIGHT],
 			   x->compact_prio[o][BUDDY_PRIO_ASYNC],

@@ -21,7 +21,7 @@
  *   evacuate    keep the kernel's priority; when the rule below says so,
  *               have evacuate.c empty the cheapest emptiable block
  *
- * The rule: raise iff threshold == 0 or frag_permille > threshold * 10.
+ * The rule: raise iff threshold == 0 or unusable_permille > threshold * 10.
  * frag is the unusable free space index of the request's order (the share
  * of free memory in blocks too small for it, mm/vmstat.c), over the zones
  * the request may use (its zonelist up to gfp_zone(gfp) on this CPU's
@@ -79,14 +79,14 @@ void bm_tuner_decide(gfp_t gfp, unsigned int order, int prio,
 	dec->raise = false;
 	dec->rewrite = false;
 	dec->evacuate = false;
-	dec->frag_permille = 0;
+	dec->unusable_permille = 0;
 	if (cfg.policy == BUDDY_POLICY_OFF || order < cfg.min_order)
 		return;
 
 	/* Measured for every policy: events and counters report it. */
-	frag = bm_frag_permille_gfp(gfp, order);
+	frag = bm_unusable_permille_gfp(gfp, order);
 	dec->decided = true;
-	dec->frag_permille = frag;
+	dec->unusable_permille = frag;
 	switch (cfg.policy) {
 	case BUDDY_POLICY_ALWAYS_MAX:
 		dec->raise = true;

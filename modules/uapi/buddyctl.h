@@ -22,6 +22,13 @@
  * are X + 1 (type 0 is reserved by netlink), each carrying one u64. Absent
  * entries are zero. The kernel emits every index, zeros included.
  *
+ * Fragmentation, wherever it is compared with the threshold or reported
+ * as a single figure (BUDDY_MON_BA_LAST_UNUSABLE_PCT,
+ * BUDDY_MON_EV_A_UNUSABLE_PCT), is the kernel's unusable free space index
+ * of the order (the share of free pages in blocks too small for it), in
+ * percent like the threshold. The module decides on the same index in
+ * per-mille, so 80.5 % is over a threshold of 80.
+ *
  * Errors: requests are validated strictly against per-level nla_policy;
  * a malformed or out-of-range request fails with -EINVAL (or -ERANGE) and
  * an extack message naming the attribute, and changes nothing.
@@ -251,7 +258,8 @@ enum buddy_mon_order_attr {
 	BUDDY_MON_OA_COMPACT_PRIO,	/* array of u64 indexed by enum buddy_compact_prio */
 	BUDDY_MON_OA_COMPACT_RESULT,	/* array of u64 indexed by enum buddy_compact_result */
 	BUDDY_MON_OA_COMPACT_DEFERRED,	/* compaction_deferred() said skip, per zone */
-	BUDDY_MON_OA_ADAPTIVE,		/* tuner priority raises */
+	/* u64 tuner priority raises: BUDDY_MON_TA_RAISES, repeated here */
+	BUDDY_MON_OA_RAISES,
 	BUDDY_MON_OA_MT_REQUESTS,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_MT_FAILURES,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_PAD,
@@ -400,7 +408,7 @@ enum buddy_mon_background_attr {
 	BUDDY_MON_BA_TRIGGERS,		/* u64 compactions started */
 	BUDDY_MON_BA_RATELIMITED,	/* u64 triggers suppressed by the rate limit */
 	BUDDY_MON_BA_BLOCKS_GAINED,	/* u64 free target-order blocks gained after triggers */
-	BUDDY_MON_BA_LAST_FRAG_PCT,	/* u32 last measured fragmentation */
+	BUDDY_MON_BA_LAST_UNUSABLE_PCT,	/* u32 last measured fragmentation, percent */
 	BUDDY_MON_BA_PAD,
 	__BUDDY_MON_BA_LAST
 };
@@ -446,7 +454,7 @@ enum buddy_mon_event_attr {
 	BUDDY_MON_EV_A_PRIO,		/* u32 enum buddy_compact_prio (effective) */
 	BUDDY_MON_EV_A_ORIG_PRIO,	/* u32 the kernel's own priority */
 	BUDDY_MON_EV_A_RESULT,		/* u32 enum buddy_compact_result */
-	BUDDY_MON_EV_A_FRAG_PCT,	/* u32 */
+	BUDDY_MON_EV_A_UNUSABLE_PCT,	/* u32 fragmentation of ORDER, percent */
 	BUDDY_MON_EV_A_CPU,		/* u32 */
 	BUDDY_MON_EV_A_PID,		/* u32 */
 	BUDDY_MON_EV_A_COMM,		/* string */

@@ -35,7 +35,7 @@ TEST(MonitorTest, GetStatsParsesEveryField) {
   EXPECT_EQ(o9.compact_by_result[0], 1u);
   EXPECT_EQ(o9.compact_by_result[kCompactResultSuccess], 109u);
   EXPECT_EQ(o9.compact_deferred, 49u);
-  EXPECT_EQ(o9.adaptive, 59u);
+  EXPECT_EQ(o9.raises, 59u);
   EXPECT_EQ(o9.requests_by_mt, (std::array<uint64_t, 6>{10, 20, 30, 40, 0, 0}));
   EXPECT_EQ(o9.failures_by_mt, (std::array<uint64_t, 6>{1, 2, 0, 0, 0, 0}));
   EXPECT_EQ(o9.compact_requests, 9u);
@@ -222,7 +222,7 @@ TEST(MonitorTest, GetTunerStatsAndConfig) {
   EXPECT_EQ(t->background.checks, 100u);
   EXPECT_EQ(t->background.triggers, 7u);
   EXPECT_EQ(t->background.blocks_gained, 21u);
-  EXPECT_EQ(t->background.last_frag_pct, 88u);
+  EXPECT_EQ(t->background.last_unusable_pct, 88u);
   EXPECT_EQ(t->evacuator.requests, 61u);
   EXPECT_EQ(t->evacuator.scans, 9u);
   EXPECT_EQ(t->evacuator.attempts, 60u);

@@ -29,7 +29,7 @@ inline Message StatsReply(const std::vector<uint32_t>& orders, uint64_t now_ns =
     r.PutU64Array(BUDDY_MON_OA_COMPACT_PRIO, {o, 2ULL * o, 3ULL * o});
     r.PutU64Array(BUDDY_MON_OA_COMPACT_RESULT, {1, 2, 3, 4, 5, 6, 7, 8, 100ULL + o});
     r.PutU64Padded(BUDDY_MON_OA_COMPACT_DEFERRED, 40 + o, BUDDY_MON_OA_PAD);
-    r.PutU64Padded(BUDDY_MON_OA_ADAPTIVE, 50 + o, BUDDY_MON_OA_PAD);
+    r.PutU64Padded(BUDDY_MON_OA_RAISES, 50 + o, BUDDY_MON_OA_PAD);
     r.PutU64Array(BUDDY_MON_OA_MT_REQUESTS, {10, 20, 30, 40, 0, 0});
     r.PutU64Array(BUDDY_MON_OA_MT_FAILURES, {1, 2, 0, 0, 0, 0});
     r.PutU64Padded(BUDDY_MON_OA_COMPACT_REQUESTS, o, BUDDY_MON_OA_PAD);
@@ -144,7 +144,7 @@ inline Message TunerReply(bool with_evacuator = true) {
   nla_put_u64(r.msg(), BUDDY_MON_BA_TRIGGERS, 7);
   nla_put_u64(r.msg(), BUDDY_MON_BA_RATELIMITED, 3);
   nla_put_u64(r.msg(), BUDDY_MON_BA_BLOCKS_GAINED, 21);
-  nla_put_u32(r.msg(), BUDDY_MON_BA_LAST_FRAG_PCT, 88);
+  nla_put_u32(r.msg(), BUDDY_MON_BA_LAST_UNUSABLE_PCT, 88);
   nla_nest_end(r.msg(), bg);
   if (with_evacuator) {
     nlattr* ev = nla_nest_start(r.msg(), BUDDY_MON_A_EVACUATOR);
