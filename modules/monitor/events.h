@@ -33,8 +33,26 @@ struct bm_event {
 	char comm[TASK_COMM_LEN];
 };
 
+/*
+ * Where drained events go. The netlink family sets itself as the sink once
+ * it is registered and clears it before unregistering; this file calls
+ * nothing above it except through these two pointers.
+ */
+struct bm_event_sink {
+	/* Lockless, any context: does anyone listen? */
+	bool (*has_listeners)(void);
+	/* Process context: 0 if sent to at least one listener, else -errno. */
+	int (*send)(const struct bm_event *ev, u64 dropped);
+};
+
 int bm_events_init(void);
-/* Start/stop handing events to netlink (the family must be registered). */
+/*
+ * Set the sink (static data of the caller), or clear it with NULL. Once a
+ * clear returns, no event is being sent to the old sink and none will be.
+ * Between bm_events_init() and bm_events_exit() only.
+ */
+void bm_events_set_sink(const struct bm_event_sink *sink);
+/* Start/stop handing events to the sink. */
 void bm_events_start(void);
 void bm_events_stop(void);
 void bm_events_exit(void);

@@ -154,7 +154,8 @@ err_stats:
 }
 
 /*
- * Reverse order of use: stop talking to userspace, then stop the work that
+ * Reverse order of use: stop talking to userspace (bm_genl_exit() takes
+ * itself off the events' sink before unregistering), then stop the work that
  * produces, then remove the hooks (each unregister waits for handlers in
  * flight), then flush what late producers queued, then free.
  */

@@ -875,13 +875,13 @@ static struct genl_family bm_genl_family __ro_after_init = {
 
 /* ---- events ---------------------------------------------------------------- */
 
-bool bm_genl_has_listeners(void)
+static bool bm_genl_has_listeners(void)
 {
 	return READ_ONCE(bm_genl_registered) &&
 	       genl_has_listeners(&bm_genl_family, &init_net, 0);
 }
 
-int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
+static int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
 {
 	const int pad = BUDDY_MON_EV_A_PAD;
 	struct sk_buff *skb;
@@ -928,6 +928,11 @@ nospace:
 	return -EMSGSIZE;
 }
 
+static const struct bm_event_sink bm_genl_event_sink = {
+	.has_listeners = bm_genl_has_listeners,
+	.send = bm_genl_send_event,
+};
+
 int bm_genl_init(void)
 {
 	int ret = genl_register_family(&bm_genl_family);
@@ -938,11 +943,14 @@ int bm_genl_init(void)
 		return ret;
 	}
 	WRITE_ONCE(bm_genl_registered, true);
+	bm_events_set_sink(&bm_genl_event_sink);
 	return 0;
 }
 
 void bm_genl_exit(void)
 {
+	/* Nothing sends to the family once this returns. */
+	bm_events_set_sink(NULL);
 	WRITE_ONCE(bm_genl_registered, false);
 	genl_unregister_family(&bm_genl_family);
 	/* No handler runs after unregistering: the snapshot is ours. */
