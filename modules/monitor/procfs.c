@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/buddy_monitor: one header line, then one row per order. The seed
- * paper's columns come first and keep their names and meaning:
+ * /proc/buddy_monitor: one header line, then one row per order. The first
+ * eight columns are a fixed format that scripts parse by name and position
+ * (tests/integration/monitor_views.sh, bench/overhead), so they come first
+ * and keep their names and meaning; new columns only go after them:
  *
  *   order req success fail slowpath compact adaptive frag_pct
  *

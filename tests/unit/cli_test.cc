@@ -70,7 +70,7 @@ TEST(CliTest, StatsJsonHasTheIssueFieldNames) {
   EXPECT_EQ(j["orders"][2]["slowpath"], 2);
 }
 
-TEST(CliTest, StatsTableHasTheSeedColumnsAndFragPct) {
+TEST(CliTest, StatsTableHasTheFixedColumnsAndFragPct) {
   auto fake = MonitorFake();
   Result r = RunCli({"stats"}, fake);
   ASSERT_EQ(r.rc, 0) << r.err;
