@@ -4,6 +4,8 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace buddyctl {
@@ -20,8 +22,11 @@ absl::Status Malformed(absl::string_view what, int nl_err) {
 
 }  // namespace
 
-AttrLayout::AttrLayout(absl::string_view what, int maxtype, std::initializer_list<AttrSpec> attrs)
-    : what_(what), maxtype_(maxtype), attrs_(attrs), policy_(static_cast<size_t>(maxtype) + 1) {
+AttrLayout::AttrLayout(absl::string_view what, int maxtype, std::vector<AttrSpec> attrs)
+    : what_(what),
+      maxtype_(maxtype),
+      attrs_(std::move(attrs)),
+      policy_(static_cast<size_t>(maxtype) + 1) {
   for (const AttrSpec& a : attrs_) policy_[static_cast<size_t>(a.type)].type = a.nla_type;
 }
 

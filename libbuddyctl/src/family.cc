@@ -24,12 +24,12 @@ constexpr uint8_t kCtrlVersion = 2;
 // The controller's reply (CTRL_CMD_NEWFAMILY), as the kernel's
 // ctrl_fill_info() lays it out; the groups are a nest of nests numbered
 // from 1, read whatever their number.
-const AttrLayout kFamilyLayout("resolve family", CTRL_ATTR_MAX,
-                               {BUDDYCTL_REQUIRED(CTRL_ATTR_FAMILY_NAME, NLA_STRING),
-                                BUDDYCTL_REQUIRED(CTRL_ATTR_FAMILY_ID, NLA_U16),
-                                BUDDYCTL_REQUIRED(CTRL_ATTR_VERSION, NLA_U32),
-                                BUDDYCTL_REQUIRED(CTRL_ATTR_HDRSIZE, NLA_U32),
-                                BUDDYCTL_OPTIONAL(CTRL_ATTR_MCAST_GROUPS, NLA_NESTED)});
+const Decoder<FamilyInfo> kFamily("resolve family", CTRL_ATTR_MAX,
+                                  {BUDDYCTL_FIELD(CTRL_ATTR_FAMILY_NAME, &FamilyInfo::name),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_FAMILY_ID, &FamilyInfo::id),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_VERSION, &FamilyInfo::version),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_HDRSIZE, &FamilyInfo::hdrsize)},
+                                  {BUDDYCTL_OPTIONAL(CTRL_ATTR_MCAST_GROUPS, NLA_NESTED)});
 
 const AttrLayout kGroupLayout("resolve family: multicast group", CTRL_ATTR_MCAST_GRP_MAX,
                               {BUDDYCTL_REQUIRED(CTRL_ATTR_MCAST_GRP_NAME, NLA_STRING),
@@ -48,12 +48,8 @@ absl::StatusOr<FamilyInfo> ResolveFamily(Transport& transport, absl::string_view
     return DescribeKernelError(replies.status(), absl::StrCat("resolving family '", name, "'"));
   }
   BUDDYCTL_ASSIGN_OR_RETURN(Message reply, SingleReply(std::move(*replies), "resolve family"));
-  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kFamilyLayout, reply));
-  FamilyInfo info;
-  info.name = t.Str(CTRL_ATTR_FAMILY_NAME);
-  info.id = t.U16(CTRL_ATTR_FAMILY_ID);
-  info.version = t.U32(CTRL_ATTR_VERSION);
-  info.hdrsize = t.U32(CTRL_ATTR_HDRSIZE);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kFamily.layout(), reply));
+  BUDDYCTL_ASSIGN_OR_RETURN(FamilyInfo info, kFamily.Decode(t));
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<Attrs> groups,
                             t.List(CTRL_ATTR_MCAST_GROUPS, Attrs::kAnyMember, kGroupLayout));
   for (const Attrs& g : groups) {

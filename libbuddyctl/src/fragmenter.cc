@@ -11,25 +11,18 @@
 namespace buddyctl {
 namespace {
 
-const AttrLayout kFragStatusLayout("fragment status", BUDDY_FRAG_A_MAX,
-                                   {BUDDYCTL_REQUIRED(BUDDY_FRAG_A_PINNED_PAGES, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_PINNED_BLOCKS, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_TOUCHED_BLOCKS, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEEP_TARGET, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEPT_PAGES, NLA_U64),
-                                    BUDDYCTL_REQUIRED(BUDDY_FRAG_A_SWEEP_STOP, NLA_U32)});
+const Decoder<FragStatus> kFragStatus(
+    "fragment status", BUDDY_FRAG_A_MAX,
+    {BUDDYCTL_FIELD(BUDDY_FRAG_A_PINNED_PAGES, &FragStatus::pinned_pages),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_PINNED_BLOCKS, &FragStatus::pinned_blocks),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_TOUCHED_BLOCKS, &FragStatus::touched_blocks),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEEP_TARGET, &FragStatus::sweep_target),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEPT_PAGES, &FragStatus::swept_pages),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEEP_STOP, &FragStatus::sweep_stop)});
 
 absl::StatusOr<FragStatus> ParseStatus(std::vector<Message> replies, absl::string_view op) {
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), op));
-  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kFragStatusLayout, m));
-  FragStatus s;
-  s.pinned_pages = t.U64(BUDDY_FRAG_A_PINNED_PAGES);
-  s.pinned_blocks = t.U64(BUDDY_FRAG_A_PINNED_BLOCKS);
-  s.touched_blocks = t.U64(BUDDY_FRAG_A_TOUCHED_BLOCKS);
-  s.sweep_target = t.U64(BUDDY_FRAG_A_SWEEP_TARGET);
-  s.swept_pages = t.U64(BUDDY_FRAG_A_SWEPT_PAGES);
-  s.sweep_stop = static_cast<FragSweepStop>(t.U32(BUDDY_FRAG_A_SWEEP_STOP));
-  return s;
+  return kFragStatus.Decode(m);
 }
 
 }  // namespace
