@@ -103,6 +103,17 @@ absl::StatusOr<uint32_t> ParseUint(absl::string_view text, uint32_t lo, uint32_t
   return static_cast<uint32_t>(v);
 }
 
+absl::StatusOr<uint32_t> ParseUint(absl::string_view text, absl::string_view what) {
+  auto v = ParseUint(text, 0, UINT32_MAX, what);
+  if (v.ok()) return v;
+  return BadValue(absl::StrCat("invalid ", what, " '", text, "': not a 32-bit unsigned integer"));
+}
+
+absl::Status RefusedValue(absl::Status status) {
+  if (status.ok() || IsBadValue(status)) return status;
+  return BadValue(status.message());
+}
+
 absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view text, absl::string_view what) {
   absl::Duration d;
   double secs = 0;

@@ -53,6 +53,11 @@ bool IsBadValue(const absl::Status& status);
 // "<what> must be an integer in lo..hi" errors for "abc", "-1", "101".
 absl::StatusOr<uint32_t> ParseUint(absl::string_view text, uint32_t lo, uint32_t hi,
                                    absl::string_view what);
+// Text to a number for a field whose range libbuddyctl checks (the uapi
+// limits): only "abc", "-1" or what does not fit 32 bits is refused here.
+absl::StatusOr<uint32_t> ParseUint(absl::string_view text, absl::string_view what);
+// A library Validate() refusal as a bad value: exit 2 with its one line.
+absl::Status RefusedValue(absl::Status status);
 // "1s", "500ms", "2m", "1.5s"; a bare number means seconds.
 absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view text, absl::string_view what);
 // on|off (also 1|0, true|false)

@@ -18,6 +18,10 @@
 #include "buddyctl/fragmenter.h"
 #include "buddyctl/hot_test.h"
 #include "buddyctl/monitor.h"
+
+// A uapi limit as a string literal, for help texts: BUDDYCTL_STR(BUDDY_THRESHOLD_MAX).
+#define BUDDYCTL_STR_(x) #x
+#define BUDDYCTL_STR(x) BUDDYCTL_STR_(x)
 #include "buddyctl/transport.h"
 
 namespace buddyctl::cli {

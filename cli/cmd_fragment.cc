@@ -5,6 +5,7 @@
 #include "buddyctl/status_macros.h"
 #include "cli.h"
 #include "format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -19,14 +20,14 @@ void Print(std::ostream& out, const FragStatus& s) {
 
 absl::Status Pin(Context& ctx, const Args& a) {
   FragPinParams p;
-  BUDDYCTL_ASSIGN_OR_RETURN(p.pin_percent, ParseUint(*a.Get("--percent"), 0, 100, "percent"));
+  BUDDYCTL_ASSIGN_OR_RETURN(p.pin_percent, ParseUint(*a.Get("--percent"), "percent"));
   if (auto v = a.Get("--sweep-percent")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(p.sweep_percent, ParseUint(*v, 1, 95, "sweep percent"));
+    BUDDYCTL_ASSIGN_OR_RETURN(p.sweep_percent, ParseUint(*v, "sweep percent"));
   }
   if (auto v = a.Get("--seed")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(p.seed, ParseUint(*v, 0, UINT32_MAX, "seed"));
+    BUDDYCTL_ASSIGN_OR_RETURN(p.seed, ParseUint(*v, "seed"));
   }
-  BUDDYCTL_RETURN_IF_ERROR(p.Validate());
+  BUDDYCTL_RETURN_IF_ERROR(RefusedValue(p.Validate()));
   BUDDYCTL_ASSIGN_OR_RETURN(Fragmenter frag, ctx.OpenFragmenter());
   BUDDYCTL_ASSIGN_OR_RETURN(FragStatus s, frag.Pin(p));
   if (a.Has("--json")) {
@@ -75,8 +76,9 @@ frees the rest. Those blocks can no longer become free 4 MiB blocks, by
 any amount of compaction: `buddyctl frag` shows the recoverable count.
 
 options:
-  --percent P         0..100: share of touched 4 MiB blocks to pin
-  --sweep-percent S   1..95: share of free memory to sweep (default 80)
+  --percent P         0..)" BUDDYCTL_STR(BUDDY_FRAG_MAX_PIN_PERCENT) R"(: share of touched 4 MiB blocks to pin
+  --sweep-percent S   )" BUDDYCTL_STR(BUDDY_FRAG_MIN_SWEEP_PERCENT) ".." BUDDYCTL_STR(
+           BUDDY_FRAG_MAX_SWEEP_PERCENT) R"(: share of free memory to sweep (default 80)
   --seed N            choice of blocks (default 1)
 
 examples:

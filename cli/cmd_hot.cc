@@ -6,6 +6,7 @@
 #include "buddyctl/status_macros.h"
 #include "cli.h"
 #include "format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -22,10 +23,10 @@ void PrintStatus(std::ostream& out, const HotStatus& s) {
 absl::Status Run(Context& ctx, const Args& a) {
   HotRunParams p;
   if (auto v = a.Get("--order")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(p.order, ParseUint(*v, 0, kMaxOrder, "order"));
+    BUDDYCTL_ASSIGN_OR_RETURN(p.order, ParseUint(*v, "order"));
   }
   if (auto v = a.Get("--count")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(p.count, ParseUint(*v, 1, kHotMaxCount, "count"));
+    BUDDYCTL_ASSIGN_OR_RETURN(p.count, ParseUint(*v, "count"));
   }
   if (auto v = a.Get("--gfp")) {
     auto g = ParseHotGfp(*v);
@@ -33,10 +34,10 @@ absl::Status Run(Context& ctx, const Args& a) {
     p.gfp = *g;
   }
   if (auto v = a.Get("--pause-us")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(p.pause_us, ParseUint(*v, 0, kHotMaxPauseUs, "pause"));
+    BUDDYCTL_ASSIGN_OR_RETURN(p.pause_us, ParseUint(*v, "pause"));
   }
   p.hold_until_fail = a.Has("--hold-until-fail");
-  BUDDYCTL_RETURN_IF_ERROR(p.Validate());
+  BUDDYCTL_RETURN_IF_ERROR(RefusedValue(p.Validate()));
 
   BUDDYCTL_ASSIGN_OR_RETURN(HotTest hot, ctx.OpenHotTest());
   BUDDYCTL_RETURN_IF_ERROR(hot.Run(p));
@@ -119,13 +120,14 @@ out of attempts, latency p50/p99/max over the attempts (exact, per attempt)
 and the first success (that attempt's latency, and the time into the run).
 
 options:
-  --order N           0..10 (default 10 = 4 MiB)
-  --count N           attempts, 1..65536 (default 64)
+  --order N           0..10 (default )" BUDDYCTL_STR(BUDDY_HOT_DEFAULT_ORDER) R"( = 4 MiB)
+  --count N           attempts, 1..)" BUDDYCTL_STR(
+                   BUDDY_HOT_MAX_COUNT) R"( (default )" BUDDYCTL_STR(BUDDY_HOT_DEFAULT_COUNT) R"()
   --gfp MODE          kernel  GFP_KERNEL|__GFP_NOWARN
                       retry   + __GFP_RETRY_MAYFAIL (hugetlb-like, default)
                       light   no reclaim, NORETRY (THP-like)
   --hold-until-fail   stop at the first failure
-  --pause-us N        pause between attempts, 0..10000000 us
+  --pause-us N        pause between attempts, 0..)" BUDDYCTL_STR(BUDDY_HOT_MAX_PAUSE_US) R"( us
   --json              {"params", "status", "summary", "attempts": [...]}
 
 examples:

@@ -59,7 +59,7 @@ void RenderWatch(Context& ctx, const Stats& s, const Stats* prev,
     out << absl::StrFormat("%5u %11.1f %10.1f %11.1f %10.1f %10.1f %11u %8.1f\n", o.order,
                            rate(&OrderStats::requests), rate(&OrderStats::failures),
                            rate(&OrderStats::slowpath), rate(&OrderStats::compact_attempts),
-                           rate(&OrderStats::adaptive), free_blocks[oi],
+                           rate(&OrderStats::raises), free_blocks[oi],
                            UnusablePercent(zones, static_cast<int>(o.order)));
   }
   uint64_t bfree = 0;
@@ -114,7 +114,7 @@ std::string EventLine(const Event& e) {
   if (e.orig_prio) absl::StrAppend(&line, " orig_prio=", PrioName(static_cast<int>(*e.orig_prio)));
   if (e.prio) absl::StrAppend(&line, " prio=", PrioName(static_cast<int>(*e.prio)));
   if (e.result) absl::StrAppend(&line, " result=", CompactResultName(static_cast<int>(*e.result)));
-  if (e.frag_pct) absl::StrAppend(&line, " frag=", *e.frag_pct, "%");
+  if (e.unusable_pct) absl::StrAppend(&line, " frag=", *e.unusable_pct, "%");
   if (e.cpu) absl::StrAppend(&line, " cpu=", *e.cpu);
   if (e.pid) absl::StrAppend(&line, " pid=", *e.pid);
   if (e.comm) absl::StrAppend(&line, " comm=", ValidUtf8(*e.comm));

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 // policy, set-threshold, set-min-order, background, latency-mode,
-// tuner-stats: the tuner's controls and counters. Every argument is checked
-// before anything is sent; the kernel checks again.
+// tuner-stats: the tuner's controls and counters. Arguments are parsed into
+// numbers here; libbuddyctl checks them against the uapi limits before
+// anything is sent, and the kernel checks what arrives.
 #include "absl/strings/str_cat.h"
 #include "buddyctl/json.h"
 #include "buddyctl/status_macros.h"
 #include "cli.h"
 #include "format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
 
 absl::Status Apply(Context& ctx, const ConfigUpdate& u, bool json) {
-  BUDDYCTL_RETURN_IF_ERROR(u.Validate());
+  BUDDYCTL_RETURN_IF_ERROR(RefusedValue(u.Validate()));
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.SetConfig(u));
   if (json) {
@@ -42,14 +44,14 @@ absl::Status PolicyCmd(Context& ctx, const Args& a) {
 }
 
 absl::Status SetThreshold(Context& ctx, const Args& a) {
-  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], 0, 100, "threshold"));
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], "threshold"));
   ConfigUpdate u;
   u.threshold = v;
   return Apply(ctx, u, a.Has("--json"));
 }
 
 absl::Status SetMinOrder(Context& ctx, const Args& a) {
-  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], 0, kMaxOrder, "min order"));
+  BUDDYCTL_ASSIGN_OR_RETURN(uint32_t v, ParseUint(a.positional()[0], "min order"));
   ConfigUpdate u;
   u.min_order = v;
   return Apply(ctx, u, a.Has("--json"));
@@ -60,11 +62,11 @@ absl::Status Background(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "background switch"));
   u.bg_enabled = on;
   if (auto v = a.Get("--order")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, 0, kMaxOrder, "order"));
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, "order"));
     u.bg_order = o;
   }
   if (auto v = a.Get("--interval-ms")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, 100, 60000, "interval"));
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, "interval"));
     u.bg_interval_ms = ms;
   }
   return Apply(ctx, u, a.Has("--json"));
@@ -119,7 +121,8 @@ examples:
                1});
   t.push_back({"set-threshold",
                SetThreshold,
-               "fragmentation threshold for the adaptive policy, 0..100 percent (root)",
+               "fragmentation threshold for the adaptive policy, 0.." BUDDYCTL_STR(
+                   BUDDY_THRESHOLD_MAX) " percent (root)",
                "buddyctl set-threshold N [--json]",
                R"(Fragmentation (the unusable free space index of the requested order, in
 percent) above which `adaptive` raises compaction to full priority.
@@ -150,7 +153,8 @@ next large request finds a free block instead of compacting itself.
 
 options:
   --order N         target order, 0..10 (default 10)
-  --interval-ms N   check interval, 100..60000 ms
+  --interval-ms N   check interval, )" BUDDYCTL_STR(BUDDY_BG_INTERVAL_MIN_MS) ".." BUDDYCTL_STR(
+                   BUDDY_BG_INTERVAL_MAX_MS) R"( ms
 
 examples:
   sudo buddyctl background on --order 10 --interval-ms 500

@@ -68,7 +68,7 @@ void PrintStatsTable(std::ostream& out, const Stats& stats, const std::vector<Zo
                       : absl::StrFormat("%.1f", UnusablePercent(zones, static_cast<int>(o.order)));
     out << absl::StrFormat("%5u %12u %12u %10u %10u %9u %9u %8s | %9u %10u %8u %9u %9u\n", o.order,
                            o.requests, o.successes, o.failures, o.slowpath, o.compact_attempts,
-                           o.adaptive, frag, o.compact_by_prio[0], o.compact_by_prio[1],
+                           o.raises, frag, o.compact_by_prio[0], o.compact_by_prio[1],
                            o.compact_by_prio[2], o.compact_deferred,
                            o.compact_by_result[kCompactResultSuccess]);
   }
@@ -202,7 +202,7 @@ void PrintTunerStats(std::ostream& out, const TunerStats& t) {
   out << absl::StrFormat(
       "background: %u checks, %u triggers, %u rate-limited, %u blocks gained, last fragmentation "
       "%u%%\n",
-      b.checks, b.triggers, b.ratelimited, b.blocks_gained, b.last_frag_pct);
+      b.checks, b.triggers, b.ratelimited, b.blocks_gained, b.last_unusable_pct);
   const EvacuatorStats& e = t.evacuator;
   out << absl::StrFormat(
       "evacuator: %u requests, %u blocks emptied of %u tried (%u pages moved, %u refused), "

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# The slab study (issue 6): SLAB vs SLUB vs SLOB on Debian's 6.1 source.
+# The slab study: SLAB vs SLUB vs SLOB on Debian's 6.1 source.
 # Included from the top-level Makefile (BUILD, KERNEL, KDIR come from it).
 #
 #   make slab-kernels         build the three guest kernels (cached; only a

@@ -212,7 +212,7 @@ OrderStats ParseOrderStats(Fields& f, const json& j, const std::string& path) {
   o.slowpath = f.U64(j, "slowpath", path);
   o.compact_attempts = f.U64(j, "compact_attempts", path);
   o.compact_deferred = f.U64Or(j, "compact_deferred", path, 0);
-  o.adaptive = f.U64Or(j, "adaptive", path, 0);
+  o.raises = f.U64Or(j, "adaptive", path, 0);
   return o;
 }
 

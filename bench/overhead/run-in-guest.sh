@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The monitor's overhead on the allocator's fast path (issue 3, item 7).
+# The monitor's overhead on the allocator's fast path: what loading it costs
+# every allocation, against no monitor and against the same count taken by
+# bpftrace, so the price of observing is a measured figure.
 #
 #   scripts/vm-run -- bench/overhead/run-in-guest.sh
 #
@@ -131,8 +133,8 @@ monitor_variant() {
 		[ "$hooks" = 0 ] || die "$v: counters only, yet $hooks hook(s) on __alloc_pages"
 	fi
 	measure "$v" "$r"
-	# The monitor must have counted what was timed (its text view, issue
-	# item 4: "order req ..." rows; the counters start at zero on load).
+	# The monitor must have counted what was timed (its /proc text view:
+	# "order req ..." rows; the counters start at zero on load).
 	if [ -r /proc/buddy_monitor ]; then
 		awk -v v="$v" -v i0="$ITERS0" -v i3="$ITERS3" '
 			$1 == "0" && $2 + 0 < i0 { print v ": monitor counted " $2 " order-0 requests < " i0; bad = 1 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "attrs.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
 
@@ -19,6 +20,20 @@ const FamilySpec kFragFamily{BUDDY_FRAG_GENL_NAME, BUDDY_FRAG_GENL_VERSION, "hig
 namespace {
 // The controller's own version as sent by iproute2/libnl.
 constexpr uint8_t kCtrlVersion = 2;
+
+// The controller's reply (CTRL_CMD_NEWFAMILY), as the kernel's
+// ctrl_fill_info() lays it out; the groups are a nest of nests numbered
+// from 1, read whatever their number.
+const Decoder<FamilyInfo> kFamily("resolve family", CTRL_ATTR_MAX,
+                                  {BUDDYCTL_FIELD(CTRL_ATTR_FAMILY_NAME, &FamilyInfo::name),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_FAMILY_ID, &FamilyInfo::id),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_VERSION, &FamilyInfo::version),
+                                   BUDDYCTL_FIELD(CTRL_ATTR_HDRSIZE, &FamilyInfo::hdrsize)},
+                                  {BUDDYCTL_OPTIONAL(CTRL_ATTR_MCAST_GROUPS, NLA_NESTED)});
+
+const AttrLayout kGroupLayout("resolve family: multicast group", CTRL_ATTR_MCAST_GRP_MAX,
+                              {BUDDYCTL_REQUIRED(CTRL_ATTR_MCAST_GRP_NAME, NLA_STRING),
+                               BUDDYCTL_REQUIRED(CTRL_ATTR_MCAST_GRP_ID, NLA_U32)});
 }  // namespace
 
 absl::StatusOr<FamilyInfo> ResolveFamily(Transport& transport, absl::string_view name) {
@@ -33,19 +48,13 @@ absl::StatusOr<FamilyInfo> ResolveFamily(Transport& transport, absl::string_view
     return DescribeKernelError(replies.status(), absl::StrCat("resolving family '", name, "'"));
   }
   BUDDYCTL_ASSIGN_OR_RETURN(Message reply, SingleReply(std::move(*replies), "resolve family"));
-  AttrTable t(reply.attrs(), reply.attrs_len(), CTRL_ATTR_MAX);
-  FamilyInfo info;
-  info.name = t.Str(CTRL_ATTR_FAMILY_NAME);
-  info.id = t.U16(CTRL_ATTR_FAMILY_ID);
-  info.version = t.U32(CTRL_ATTR_VERSION);
-  info.hdrsize = t.U32(CTRL_ATTR_HDRSIZE);
-  AttrTable groups = t.Nested(CTRL_ATTR_MCAST_GROUPS, 64);
-  for (int i = 1; i <= 64; ++i) {
-    if (!groups.Has(i)) continue;
-    AttrTable g = groups.Nested(i, CTRL_ATTR_MCAST_GRP_MAX);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kFamily.layout(), reply));
+  BUDDYCTL_ASSIGN_OR_RETURN(FamilyInfo info, kFamily.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<Attrs> groups,
+                            t.List(CTRL_ATTR_MCAST_GROUPS, Attrs::kAnyMember, kGroupLayout));
+  for (const Attrs& g : groups) {
     info.mcast_groups.emplace_back(g.Str(CTRL_ATTR_MCAST_GRP_NAME), g.U32(CTRL_ATTR_MCAST_GRP_ID));
   }
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
   if (info.id == 0) {
     return absl::InternalError(absl::StrCat("controller reply for '", name, "' has no family id"));
   }

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
@@ -10,18 +11,18 @@
 namespace buddyctl {
 namespace {
 
+const Decoder<FragStatus> kFragStatus(
+    "fragment status", BUDDY_FRAG_A_MAX,
+    {BUDDYCTL_FIELD(BUDDY_FRAG_A_PINNED_PAGES, &FragStatus::pinned_pages),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_PINNED_BLOCKS, &FragStatus::pinned_blocks),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_TOUCHED_BLOCKS, &FragStatus::touched_blocks),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEEP_TARGET, &FragStatus::sweep_target),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEPT_PAGES, &FragStatus::swept_pages),
+     BUDDYCTL_FIELD(BUDDY_FRAG_A_SWEEP_STOP, &FragStatus::sweep_stop)});
+
 absl::StatusOr<FragStatus> ParseStatus(std::vector<Message> replies, absl::string_view op) {
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), op));
-  AttrTable t(m.attrs(), m.attrs_len(), BUDDY_FRAG_A_MAX);
-  FragStatus s;
-  s.pinned_pages = t.U64(BUDDY_FRAG_A_PINNED_PAGES);
-  s.pinned_blocks = t.U64(BUDDY_FRAG_A_PINNED_BLOCKS);
-  s.touched_blocks = t.U64(BUDDY_FRAG_A_TOUCHED_BLOCKS);
-  s.sweep_target = t.U64(BUDDY_FRAG_A_SWEEP_TARGET);
-  s.swept_pages = t.U64(BUDDY_FRAG_A_SWEPT_PAGES);
-  s.sweep_stop = static_cast<FragSweepStop>(t.U32(BUDDY_FRAG_A_SWEEP_STOP));
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return s;
+  return kFragStatus.Decode(m);
 }
 
 }  // namespace

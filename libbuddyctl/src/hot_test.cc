@@ -3,11 +3,43 @@
 
 #include <utility>
 
+#include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
 
 namespace buddyctl {
+namespace {
+
+const Decoder<HotStatus> kHotStatus(
+    "hot status", BUDDY_HOT_A_MAX,
+    {BUDDYCTL_FIELD(BUDDY_HOT_A_STATE, &HotStatus::state),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_ORDER, &HotStatus::order),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_COUNT, &HotStatus::count),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_GFP_MODE, &HotStatus::gfp),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_HOLD_UNTIL_FAIL, &HotStatus::hold_until_fail),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_PAUSE_US, &HotStatus::pause_us),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_ATTEMPTS_DONE, &HotStatus::attempts_done),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_SUCCESSES, &HotStatus::successes),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_HELD, &HotStatus::held),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_ELAPSED_NS, &HotStatus::elapsed_ns),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_STOP_REASON, &HotStatus::stop_reason),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_GFP_FLAGS, &HotStatus::gfp_flags),
+     BUDDYCTL_FIELD(BUDDY_HOT_A_MIN_FREE_PAGES, &HotStatus::min_free_pages)});
+
+// One part of the GET_ATTEMPTS dump: any number of attempt nests.
+const AttrLayout kHotAttemptsLayout("hot attempts", BUDDY_HOT_A_MAX,
+                                    {BUDDYCTL_OPTIONAL(BUDDY_HOT_A_ATTEMPT, NLA_NESTED)});
+
+// The PFN is optional: only an attempt that got a block has one.
+const Decoder<HotAttempt> kHotAttempt("hot attempt", BUDDY_HOT_AA_MAX,
+                                      {BUDDYCTL_FIELD(BUDDY_HOT_AA_INDEX, &HotAttempt::index),
+                                       BUDDYCTL_FIELD(BUDDY_HOT_AA_OK, &HotAttempt::ok),
+                                       BUDDYCTL_FIELD(BUDDY_HOT_AA_LATENCY_NS,
+                                                      &HotAttempt::latency_ns),
+                                       BUDDYCTL_FIELD(BUDDY_HOT_AA_PFN, &HotAttempt::pfn)});
+
+}  // namespace
 
 absl::StatusOr<HotTest> HotTest::Open() {
   BUDDYCTL_ASSIGN_OR_RETURN(std::shared_ptr<Transport> t, OpenNetlinkTransport());
@@ -36,23 +68,7 @@ absl::Status HotTest::Run(const HotRunParams& p) {
 absl::StatusOr<HotStatus> HotTest::Status() {
   BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_HOT_CMD_STATUS, "hot status"));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "hot status"));
-  AttrTable t(m.attrs(), m.attrs_len(), BUDDY_HOT_A_MAX);
-  HotStatus s;
-  s.state = static_cast<HotState>(t.U32(BUDDY_HOT_A_STATE));
-  s.order = t.U32(BUDDY_HOT_A_ORDER);
-  s.count = t.U32(BUDDY_HOT_A_COUNT);
-  s.gfp = static_cast<HotGfp>(t.U32(BUDDY_HOT_A_GFP_MODE));
-  s.hold_until_fail = t.U8(BUDDY_HOT_A_HOLD_UNTIL_FAIL) != 0;
-  s.pause_us = t.U32(BUDDY_HOT_A_PAUSE_US);
-  s.attempts_done = t.U32(BUDDY_HOT_A_ATTEMPTS_DONE);
-  s.successes = t.U32(BUDDY_HOT_A_SUCCESSES);
-  s.held = t.U32(BUDDY_HOT_A_HELD);
-  s.elapsed_ns = t.U64(BUDDY_HOT_A_ELAPSED_NS);
-  s.stop_reason = static_cast<HotStopReason>(t.U32(BUDDY_HOT_A_STOP_REASON));
-  s.gfp_flags = t.U32(BUDDY_HOT_A_GFP_FLAGS);
-  s.min_free_pages = t.U64(BUDDY_HOT_A_MIN_FREE_PAGES);
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return s;
+  return kHotStatus.Decode(m);
 }
 
 absl::StatusOr<std::vector<HotAttempt>> HotTest::Attempts() {
@@ -60,16 +76,13 @@ absl::StatusOr<std::vector<HotAttempt>> HotTest::Attempts() {
       auto replies, family_.Call(BUDDY_HOT_CMD_GET_ATTEMPTS, "hot attempts", nullptr, true));
   std::vector<HotAttempt> out;
   for (const Message& m : replies) {
-    AttrTable t(m.attrs(), m.attrs_len(), BUDDY_HOT_A_MAX);
-    for (const AttrTable& a : t.All(BUDDY_HOT_A_ATTEMPT, BUDDY_HOT_AA_MAX)) {
-      HotAttempt at;
-      at.index = a.U32(BUDDY_HOT_AA_INDEX);
-      at.ok = a.U8(BUDDY_HOT_AA_OK) != 0;
-      at.latency_ns = a.U64(BUDDY_HOT_AA_LATENCY_NS);
-      if (a.Has(BUDDY_HOT_AA_PFN)) at.pfn = a.U64(BUDDY_HOT_AA_PFN);
+    BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kHotAttemptsLayout, m));
+    BUDDYCTL_ASSIGN_OR_RETURN(std::vector<Attrs> nests,
+                              t.All(BUDDY_HOT_A_ATTEMPT, kHotAttempt.layout()));
+    for (const Attrs& a : nests) {
+      BUDDYCTL_ASSIGN_OR_RETURN(HotAttempt at, kHotAttempt.Decode(a));
       out.push_back(at);
     }
-    BUDDYCTL_RETURN_IF_ERROR(t.status());
   }
   return out;
 }

@@ -35,7 +35,7 @@ void to_json(json& j, const OrderStats& s) {
            {"compact_by_prio", Named(s.compact_by_prio, PrioName)},
            {"compact_by_result", Named(s.compact_by_result, CompactResultName)},
            {"compact_deferred", s.compact_deferred},
-           {"adaptive", s.adaptive},
+           {"adaptive", s.raises},
            {"requests_by_mt", Named(s.requests_by_mt, MigratetypeName)},
            {"failures_by_mt", Named(s.failures_by_mt, MigratetypeName)}};
 }
@@ -137,7 +137,7 @@ void to_json(json& j, const BackgroundStats& b) {
            {"triggers", b.triggers},
            {"ratelimited", b.ratelimited},
            {"blocks_gained", b.blocks_gained},
-           {"last_frag_pct", b.last_frag_pct}};
+           {"last_frag_pct", b.last_unusable_pct}};
 }
 
 void to_json(json& j, const EvacuatorStats& e) {
@@ -165,7 +165,7 @@ void to_json(json& j, const Event& e) {
   if (e.prio) j["prio"] = PrioName(static_cast<int>(*e.prio));
   if (e.orig_prio) j["orig_prio"] = PrioName(static_cast<int>(*e.orig_prio));
   if (e.result) j["result"] = CompactResultName(static_cast<int>(*e.result));
-  if (e.frag_pct) j["frag_pct"] = *e.frag_pct;
+  if (e.unusable_pct) j["frag_pct"] = *e.unusable_pct;
   if (e.cpu) j["cpu"] = *e.cpu;
   if (e.pid) j["pid"] = *e.pid;
   if (e.comm) j["comm"] = *e.comm;

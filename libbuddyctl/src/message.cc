@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Netlink message building (libnl) and parsing (libnl attribute walkers).
+// Netlink message building (libnl); reply decoding is in attrs.cc.
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -13,6 +13,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "attrs.h"
 #include "buddyctl/transport.h"
 
 namespace buddyctl {
@@ -125,120 +126,6 @@ absl::StatusOr<Message> MessageBuilder::Build() const {
   return Message::FromNlMsg(msg_);
 }
 
-// ---- AttrTable ----------------------------------------------------------------
-
-AttrTable::AttrTable(const nlattr* head, int len, int maxtype, std::shared_ptr<std::string> error)
-    : head_(head),
-      len_(len),
-      index_(static_cast<size_t>(maxtype) + 1, nullptr),
-      error_(error ? std::move(error) : std::make_shared<std::string>()) {
-  if (head == nullptr) return;
-  // libnl's walkers take non-const pointers but do not write.
-  auto* pos = const_cast<nlattr*>(head);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-  int rem = len;
-  while (nla_ok(pos, rem)) {
-    int t = nla_type(pos);
-    if (t >= 0 && t <= maxtype) index_[static_cast<size_t>(t)] = pos;
-    pos = nla_next(pos, &rem);
-  }
-}
-
-bool AttrTable::Has(int type) const {
-  return type >= 0 && static_cast<size_t>(type) < index_.size() &&
-         index_[static_cast<size_t>(type)] != nullptr;
-}
-
-void AttrTable::Fail(int type, const char* what) const {
-  if (error_ && error_->empty()) {
-    *error_ = absl::StrCat("malformed reply: attribute ", type, " is too short for ", what);
-  }
-}
-
-namespace {
-const void* AttrData(const nlattr* a) { return nla_data(a); }
-int AttrLen(const nlattr* a) { return nla_len(a); }
-
-template <typename T>
-T ReadScalar(const nlattr* a) {
-  T v{};
-  std::memcpy(&v, AttrData(a), sizeof(T));
-  return v;
-}
-}  // namespace
-
-uint8_t AttrTable::U8(int type) const {
-  if (!Has(type)) return 0;
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  if (AttrLen(a) < 1) {
-    Fail(type, "u8");
-    return 0;
-  }
-  return ReadScalar<uint8_t>(a);
-}
-
-uint16_t AttrTable::U16(int type) const {
-  if (!Has(type)) return 0;
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  if (AttrLen(a) < 2) {
-    Fail(type, "u16");
-    return 0;
-  }
-  return ReadScalar<uint16_t>(a);
-}
-
-uint32_t AttrTable::U32(int type) const {
-  if (!Has(type)) return 0;
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  if (AttrLen(a) < 4) {
-    Fail(type, "u32");
-    return 0;
-  }
-  return ReadScalar<uint32_t>(a);
-}
-
-uint64_t AttrTable::U64(int type) const {
-  if (!Has(type)) return 0;
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  if (AttrLen(a) < 8) {
-    Fail(type, "u64");
-    return 0;
-  }
-  return ReadScalar<uint64_t>(a);
-}
-
-std::string AttrTable::Str(int type) const {
-  if (!Has(type)) return {};
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  const char* s = static_cast<const char*>(AttrData(a));
-  size_t n = static_cast<size_t>(AttrLen(a));
-  return std::string(s, strnlen(s, n));
-}
-
-AttrTable AttrTable::Nested(int type, int maxtype) const {
-  if (!Has(type)) return AttrTable(nullptr, 0, maxtype, error_);
-  const nlattr* a = index_[static_cast<size_t>(type)];
-  return AttrTable(static_cast<const nlattr*>(AttrData(a)), AttrLen(a), maxtype, error_);
-}
-
-std::vector<AttrTable> AttrTable::All(int type, int maxtype) const {
-  std::vector<AttrTable> out;
-  if (head_ == nullptr) return out;
-  auto* pos = const_cast<nlattr*>(head_);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-  int rem = len_;
-  while (nla_ok(pos, rem)) {
-    if (nla_type(pos) == type) {
-      out.emplace_back(static_cast<const nlattr*>(nla_data(pos)), nla_len(pos), maxtype, error_);
-    }
-    pos = nla_next(pos, &rem);
-  }
-  return out;
-}
-
-absl::Status AttrTable::status() const {
-  if (error_ && !error_->empty()) return absl::InternalError(*error_);
-  return absl::OkStatus();
-}
-
 // ---- Kernel errors ---------------------------------------------------------------
 
 namespace {
@@ -289,9 +176,12 @@ std::optional<ParsedAck> ParseAck(const uint8_t* data, size_t len) {
   }
   off = NLMSG_ALIGN(off);
   if (off >= nlh->nlmsg_len) return ack;
-  AttrTable tlvs(reinterpret_cast<const nlattr*>(data + off),
-                 static_cast<int>(nlh->nlmsg_len - off), NLMSGERR_ATTR_MAX);
-  ack.extack = tlvs.Str(NLMSGERR_ATTR_MSG);
+  static const AttrLayout kAckLayout("ack", NLMSGERR_ATTR_MAX,
+                                     {BUDDYCTL_OPTIONAL(NLMSGERR_ATTR_MSG, NLA_STRING)});
+  // Malformed TLVs only lose the message: the error itself is in hand.
+  auto tlvs = Attrs::Parse(kAckLayout, reinterpret_cast<const nlattr*>(data + off),
+                           static_cast<int>(nlh->nlmsg_len - off));
+  if (tlvs.ok()) ack.extack = tlvs->Str(NLMSGERR_ATTR_MSG);
   return ack;
 }
 

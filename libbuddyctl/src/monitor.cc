@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
@@ -12,111 +13,196 @@
 namespace buddyctl {
 namespace {
 
-OrderStats ParseOrderStats(const AttrTable& t) {
-  OrderStats s;
-  s.order = t.U32(BUDDY_MON_OA_ORDER);
-  s.requests = t.U64(BUDDY_MON_OA_REQUESTS);
-  s.successes = t.U64(BUDDY_MON_OA_SUCCESSES);
-  s.failures = t.U64(BUDDY_MON_OA_FAILURES);
-  s.slowpath = t.U64(BUDDY_MON_OA_SLOWPATH);
-  s.compact_attempts = t.U64(BUDDY_MON_OA_COMPACT_ATTEMPTS);
-  s.compact_requests = t.U64(BUDDY_MON_OA_COMPACT_REQUESTS);
-  s.compact_pages = t.U64(BUDDY_MON_OA_COMPACT_PAGES);
-  s.compact_by_prio = t.U64Array<kNrPrios>(BUDDY_MON_OA_COMPACT_PRIO);
-  s.compact_by_result = t.U64Array<kNrCompactResults>(BUDDY_MON_OA_COMPACT_RESULT);
-  s.compact_deferred = t.U64(BUDDY_MON_OA_COMPACT_DEFERRED);
-  s.adaptive = t.U64(BUDDY_MON_OA_ADAPTIVE);
-  s.requests_by_mt = t.U64Array<kNrMigratetypes>(BUDDY_MON_OA_MT_REQUESTS);
-  s.failures_by_mt = t.U64Array<kNrMigratetypes>(BUDDY_MON_OA_MT_FAILURES);
-  return s;
+// ---- reply tables: what this version of the module sends -------------------
+// One table per struct: which attribute fills which field. Every attribute
+// the module always sends is required, so a reply from a module built from
+// another tree fails with the attribute's name instead of reading as zeros.
+
+const Decoder<OrderStats> kOrderStats(
+    "stats: order", BUDDY_MON_OA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_OA_ORDER, &OrderStats::order),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_REQUESTS, &OrderStats::requests),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_SUCCESSES, &OrderStats::successes),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_FAILURES, &OrderStats::failures),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_SLOWPATH, &OrderStats::slowpath),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_ATTEMPTS, &OrderStats::compact_attempts),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_REQUESTS, &OrderStats::compact_requests),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_PAGES, &OrderStats::compact_pages),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_PRIO, &OrderStats::compact_by_prio),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_RESULT, &OrderStats::compact_by_result),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_DEFERRED, &OrderStats::compact_deferred),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_RAISES, &OrderStats::raises),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_MT_REQUESTS, &OrderStats::requests_by_mt),
+     BUDDYCTL_FIELD(BUDDY_MON_OA_MT_FAILURES, &OrderStats::failures_by_mt)});
+
+const Decoder<Fallback> kFallback("stats: fallback", BUDDY_MON_FA_MAX,
+                                  {BUDDYCTL_FIELD(BUDDY_MON_FA_ALLOC_ORDER, &Fallback::alloc_order),
+                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FALLBACK_ORDER,
+                                                  &Fallback::fallback_order),
+                                   BUDDYCTL_FIELD(BUDDY_MON_FA_ALLOC_MT, &Fallback::alloc_mt),
+                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FALLBACK_MT, &Fallback::fallback_mt),
+                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FRAGMENTING, &Fallback::fragmenting),
+                                   BUDDYCTL_FIELD(BUDDY_MON_FA_COUNT, &Fallback::count)});
+
+const Decoder<Stats> kStats("stats", BUDDY_MON_A_MAX,
+                            {BUDDYCTL_FIELD(BUDDY_MON_A_SLOWPATH_MISSED, &Stats::slowpath_missed),
+                             BUDDYCTL_FIELD(BUDDY_MON_A_EVENTS_DROPPED, &Stats::events_dropped),
+                             BUDDYCTL_FIELD(BUDDY_MON_A_EVENTS_SENT, &Stats::events_sent),
+                             BUDDYCTL_FIELD(BUDDY_MON_A_RESET_TIME_NS, &Stats::reset_time_ns),
+                             BUDDYCTL_FIELD(BUDDY_MON_A_NOW_NS, &Stats::now_ns)},
+                            {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED),
+                             BUDDYCTL_REQUIRED(BUDDY_MON_A_FALLBACKS, NLA_NESTED)});
+
+const Decoder<LatencyHistogram> kLatencyOrder(
+    "latency: order", BUDDY_MON_LA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_LA_ORDER, &LatencyHistogram::order),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_FAST_HIST, &LatencyHistogram::fast),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_SLOW_HIST, &LatencyHistogram::slow),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_FAST_MAX_NS, &LatencyHistogram::fast_max_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_SLOW_MAX_NS, &LatencyHistogram::slow_max_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_FAST_SUM_NS, &LatencyHistogram::fast_sum_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_SLOW_SUM_NS, &LatencyHistogram::slow_sum_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_LA_MISSED, &LatencyHistogram::missed)});
+
+const AttrLayout kLatencyLayout("latency", BUDDY_MON_A_MAX,
+                                {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
+
+const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
+                              {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_EVENTS_PER_SEC, &Config::events_per_sec),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_POLICY, &Config::policy),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_THRESHOLD, &Config::threshold),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS,
+                                              &Config::bg_interval_ms)});
+
+const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
+                                    {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
+
+const Decoder<MonitorInfo> kInfo(
+    "info", BUDDY_MON_A_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_A_ABI_VERSION, &MonitorInfo::abi_version),
+     BUDDYCTL_FIELD(BUDDY_MON_A_KERNEL_RELEASE, &MonitorInfo::kernel_release),
+     BUDDYCTL_FIELD(BUDDY_MON_A_NR_ORDERS, &MonitorInfo::nr_orders),
+     BUDDYCTL_FIELD(BUDDY_MON_A_MAX_LOCK_HOLD_NS, &MonitorInfo::max_lock_hold_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_A_MAX_SCAN_NS, &MonitorInfo::max_scan_ns)},
+    {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
+
+const Decoder<ZoneFrag> kZone(
+    "frag", BUDDY_MON_ZA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_ZA_NODE, &ZoneFrag::node),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_ZONE_IDX, &ZoneFrag::zone_idx),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_ZONE_NAME, &ZoneFrag::zone_name),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_MANAGED_PAGES, &ZoneFrag::managed_pages),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_PRESENT_PAGES, &ZoneFrag::present_pages),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_FREE_PAGES, &ZoneFrag::free_pages),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_START_PFN, &ZoneFrag::start_pfn),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_SPANNED_PAGES, &ZoneFrag::spanned_pages),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_NR_FREE, &ZoneFrag::nr_free),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_UNUSABLE_INDEX, &ZoneFrag::unusable_index),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_EXTFRAG_INDEX, &ZoneFrag::extfrag_index),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_PROACTIVE_SCORE, &ZoneFrag::proactive_score),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_NODE_PROACTIVE_SCORE, &ZoneFrag::node_proactive_score),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_TOTAL, &ZoneFrag::blocks_total),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_FREE, &ZoneFrag::blocks_free),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_RECOVERABLE, &ZoneFrag::blocks_recoverable),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_FREE_BLOCKS_DERIVED, &ZoneFrag::free_blocks_derived),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_AGE_NS, &ZoneFrag::age_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_LIMIT_AGE_NS, &ZoneFrag::limit_age_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS, &ZoneFrag::limit_scanned_blocks)},
+    {BUDDYCTL_REQUIRED(BUDDY_MON_ZA_FREE_BLOCKS, NLA_NESTED)});
+
+// The per-order nests of BUDDY_MON_ZA_FREE_BLOCKS: types order + 1.
+const AttrLayout kFreeBlocksLayout("frag: free blocks", kNrOrders, {});
+
+const Decoder<TunerOrderStats> kTunerOrder(
+    "tuner stats: order", BUDDY_MON_TA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_TA_ORDER, &TunerOrderStats::order),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_DECISIONS, &TunerOrderStats::decisions),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISES, &TunerOrderStats::raises),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_DEFERRALS, &TunerOrderStats::deferrals),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_WOULD_RAISE, &TunerOrderStats::would_raise),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISED_RESULT, &TunerOrderStats::raised_result),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_KEPT_RESULT, &TunerOrderStats::kept_result),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISED_SUCCESS, &TunerOrderStats::raised_success),
+     BUDDYCTL_FIELD(BUDDY_MON_TA_KEPT_SUCCESS, &TunerOrderStats::kept_success)});
+
+const Decoder<BackgroundStats> kBackground(
+    "tuner stats: background", BUDDY_MON_BA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_BA_CHECKS, &BackgroundStats::checks),
+     BUDDYCTL_FIELD(BUDDY_MON_BA_TRIGGERS, &BackgroundStats::triggers),
+     BUDDYCTL_FIELD(BUDDY_MON_BA_RATELIMITED, &BackgroundStats::ratelimited),
+     BUDDYCTL_FIELD(BUDDY_MON_BA_BLOCKS_GAINED, &BackgroundStats::blocks_gained),
+     BUDDYCTL_FIELD(BUDDY_MON_BA_LAST_UNUSABLE_PCT, &BackgroundStats::last_unusable_pct)});
+
+const Decoder<EvacuatorStats> kEvacuator(
+    "tuner stats: evacuator", BUDDY_MON_VA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_VA_REQUESTS, &EvacuatorStats::requests),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_SCANS, &EvacuatorStats::scans),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_ATTEMPTS, &EvacuatorStats::attempts),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_BLOCKS, &EvacuatorStats::blocks),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_FAILURES, &EvacuatorStats::failures),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_PAGES_MOVED, &EvacuatorStats::pages_moved),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_NO_CANDIDATE, &EvacuatorStats::no_candidate),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_LOW_MEMORY, &EvacuatorStats::low_memory),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_BUSY, &EvacuatorStats::busy),
+     BUDDYCTL_FIELD(BUDDY_MON_VA_TIME_NS, &EvacuatorStats::time_ns)});
+
+const AttrLayout kTunerLayout("tuner stats", BUDDY_MON_A_MAX,
+                              {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED),
+                               BUDDYCTL_REQUIRED(BUDDY_MON_A_BACKGROUND, NLA_NESTED),
+                               // Absent from modules older than the evacuate policy.
+                               BUDDYCTL_OPTIONAL(BUDDY_MON_A_EVACUATOR, NLA_NESTED)});
+
+// Which fields an event carries depends on its type: those are optional.
+const Decoder<Event> kEvent("event", BUDDY_MON_EV_A_MAX,
+                            {BUDDYCTL_FIELD(BUDDY_MON_EV_A_TYPE, &Event::type),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_TIME_NS, &Event::time_ns),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_ORDER, &Event::order),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_GFP, &Event::gfp),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_MIGRATETYPE, &Event::migratetype),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_PRIO, &Event::prio),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_ORIG_PRIO, &Event::orig_prio),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_RESULT, &Event::result),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_UNUSABLE_PCT, &Event::unusable_pct),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_CPU, &Event::cpu),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_PID, &Event::pid),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_COMM, &Event::comm),
+                             BUDDYCTL_FIELD(BUDDY_MON_EV_A_DROPPED, &Event::dropped)});
+
+// ---- decoding -----------------------------------------------------------------
+
+// Each nest of `member` in the `list` nest of `top`, decoded with `decoder`.
+template <typename T>
+absl::StatusOr<std::vector<T>> DecodeList(const Attrs& top, int list, int member,
+                                          const Decoder<T>& decoder) {
+  BUDDYCTL_ASSIGN_OR_RETURN(std::vector<Attrs> nests, top.List(list, member, decoder.layout()));
+  std::vector<T> out;
+  out.reserve(nests.size());
+  for (const Attrs& n : nests) {
+    BUDDYCTL_ASSIGN_OR_RETURN(T v, decoder.Decode(n));
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
-Fallback ParseFallback(const AttrTable& t) {
-  Fallback f;
-  f.alloc_order = t.U32(BUDDY_MON_FA_ALLOC_ORDER);
-  f.fallback_order = t.U32(BUDDY_MON_FA_FALLBACK_ORDER);
-  f.alloc_mt = t.U32(BUDDY_MON_FA_ALLOC_MT);
-  f.fallback_mt = t.U32(BUDDY_MON_FA_FALLBACK_MT);
-  f.fragmenting = t.U8(BUDDY_MON_FA_FRAGMENTING) != 0;
-  f.count = t.U64(BUDDY_MON_FA_COUNT);
-  return f;
+// The BUDDY_MON_A_CONFIG nest of a GET_INFO, GET_CONFIG or SET_CONFIG reply.
+absl::StatusOr<Config> DecodeConfig(const Attrs& top) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, top.Nested(BUDDY_MON_A_CONFIG, kConfig.layout()));
+  return kConfig.Decode(t);
 }
 
-LatencyHistogram ParseLatency(const AttrTable& t) {
-  LatencyHistogram h;
-  h.order = t.U32(BUDDY_MON_LA_ORDER);
-  h.fast = t.U64Array<kLatBuckets>(BUDDY_MON_LA_FAST_HIST);
-  h.slow = t.U64Array<kLatBuckets>(BUDDY_MON_LA_SLOW_HIST);
-  h.fast_max_ns = t.U64(BUDDY_MON_LA_FAST_MAX_NS);
-  h.slow_max_ns = t.U64(BUDDY_MON_LA_SLOW_MAX_NS);
-  h.fast_sum_ns = t.U64(BUDDY_MON_LA_FAST_SUM_NS);
-  h.slow_sum_ns = t.U64(BUDDY_MON_LA_SLOW_SUM_NS);
-  h.missed = t.U64(BUDDY_MON_LA_MISSED);
-  return h;
-}
-
-Config ParseConfig(const AttrTable& t) {
-  Config c;
-  c.latency = t.U8(BUDDY_MON_CA_LATENCY) != 0;
-  c.events_per_sec = t.U32(BUDDY_MON_CA_EVENTS_PER_SEC);
-  c.policy = static_cast<Policy>(t.U32(BUDDY_MON_CA_POLICY));
-  c.threshold = t.U32(BUDDY_MON_CA_THRESHOLD);
-  c.min_order = t.U32(BUDDY_MON_CA_MIN_ORDER);
-  c.bg_enabled = t.U8(BUDDY_MON_CA_BG_ENABLED) != 0;
-  c.bg_order = t.U32(BUDDY_MON_CA_BG_ORDER);
-  c.bg_interval_ms = t.U32(BUDDY_MON_CA_BG_INTERVAL_MS);
-  return c;
-}
-
-ZoneFrag ParseZone(const AttrTable& t) {
-  ZoneFrag z;
-  z.node = t.U32(BUDDY_MON_ZA_NODE);
-  z.zone_idx = t.U32(BUDDY_MON_ZA_ZONE_IDX);
-  z.zone_name = t.Str(BUDDY_MON_ZA_ZONE_NAME);
-  z.managed_pages = t.U64(BUDDY_MON_ZA_MANAGED_PAGES);
-  z.present_pages = t.U64(BUDDY_MON_ZA_PRESENT_PAGES);
-  z.free_pages = t.U64(BUDDY_MON_ZA_FREE_PAGES);
-  z.start_pfn = t.U64(BUDDY_MON_ZA_START_PFN);
-  z.spanned_pages = t.U64(BUDDY_MON_ZA_SPANNED_PAGES);
-  AttrTable blocks = t.Nested(BUDDY_MON_ZA_FREE_BLOCKS, kNrOrders);
+absl::StatusOr<ZoneFrag> DecodeZone(const Message& m) {
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kZone.layout(), m));
+  BUDDYCTL_ASSIGN_OR_RETURN(ZoneFrag z, kZone.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs blocks, t.Nested(BUDDY_MON_ZA_FREE_BLOCKS, kFreeBlocksLayout));
   for (int o = 0; o < kNrOrders; ++o) {
-    z.free_blocks[static_cast<size_t>(o)] = blocks.U64Array<kNrMigratetypes>(o + 1);
+    BUDDYCTL_ASSIGN_OR_RETURN(z.free_blocks[static_cast<size_t>(o)],
+                              blocks.U64Array<kNrMigratetypes>(o + 1));
   }
-  z.nr_free = t.U64Array<kNrOrders>(BUDDY_MON_ZA_NR_FREE);
-  auto unusable = t.U64Array<kNrOrders>(BUDDY_MON_ZA_UNUSABLE_INDEX);
-  auto extfrag = t.U64Array<kNrOrders>(BUDDY_MON_ZA_EXTFRAG_INDEX);
-  for (size_t o = 0; o < kNrOrders; ++o) {
-    z.unusable_index[o] = static_cast<int64_t>(unusable[o]);
-    z.extfrag_index[o] = static_cast<int64_t>(extfrag[o]);  // (u64)(s64) on the wire
-  }
-  z.proactive_score = t.U32(BUDDY_MON_ZA_PROACTIVE_SCORE);
-  z.node_proactive_score = t.U32(BUDDY_MON_ZA_NODE_PROACTIVE_SCORE);
-  z.blocks_total = t.U64(BUDDY_MON_ZA_BLOCKS_TOTAL);
-  z.blocks_free = t.U64(BUDDY_MON_ZA_BLOCKS_FREE);
-  z.blocks_recoverable = t.U64(BUDDY_MON_ZA_BLOCKS_RECOVERABLE);
-  z.free_blocks_derived = t.U32(BUDDY_MON_ZA_FREE_BLOCKS_DERIVED);
-  z.age_ns = t.U64(BUDDY_MON_ZA_AGE_NS);
-  z.limit_age_ns = t.U64(BUDDY_MON_ZA_LIMIT_AGE_NS);
-  z.limit_scanned_blocks = t.U64(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS);
   return z;
-}
-
-TunerOrderStats ParseTunerOrder(const AttrTable& t) {
-  TunerOrderStats s;
-  s.order = t.U32(BUDDY_MON_TA_ORDER);
-  s.decisions = t.U64(BUDDY_MON_TA_DECISIONS);
-  s.raises = t.U64(BUDDY_MON_TA_RAISES);
-  s.deferrals = t.U64(BUDDY_MON_TA_DEFERRALS);
-  s.would_raise = t.U64(BUDDY_MON_TA_WOULD_RAISE);
-  s.raised_result = t.U64Array<kNrCompactResults>(BUDDY_MON_TA_RAISED_RESULT);
-  s.kept_result = t.U64Array<kNrCompactResults>(BUDDY_MON_TA_KEPT_RESULT);
-  s.raised_success = t.U64(BUDDY_MON_TA_RAISED_SUCCESS);
-  s.kept_success = t.U64(BUDDY_MON_TA_KEPT_SUCCESS);
-  return s;
-}
-
-AttrTable TopLevel(const Message& m) {
-  return AttrTable(m.attrs(), m.attrs_len(), BUDDY_MON_A_MAX);
 }
 
 absl::Status CheckOrderArg(std::optional<uint32_t> order) {
@@ -130,27 +216,7 @@ absl::StatusOr<Event> ParseEvent(const Message& msg) {
   if (!msg.Valid() || msg.cmd() != BUDDY_MON_CMD_EVENT) {
     return absl::InternalError("not a buddy_monitor event message");
   }
-  AttrTable t(msg.attrs(), msg.attrs_len(), BUDDY_MON_EV_A_MAX);
-  Event e;
-  e.type = t.U32(BUDDY_MON_EV_A_TYPE);
-  e.time_ns = t.U64(BUDDY_MON_EV_A_TIME_NS);
-  auto opt32 = [&t](int type) -> std::optional<uint32_t> {
-    if (!t.Has(type)) return std::nullopt;
-    return t.U32(type);
-  };
-  e.order = opt32(BUDDY_MON_EV_A_ORDER);
-  e.gfp = opt32(BUDDY_MON_EV_A_GFP);
-  e.migratetype = opt32(BUDDY_MON_EV_A_MIGRATETYPE);
-  e.prio = opt32(BUDDY_MON_EV_A_PRIO);
-  e.orig_prio = opt32(BUDDY_MON_EV_A_ORIG_PRIO);
-  e.result = opt32(BUDDY_MON_EV_A_RESULT);
-  e.frag_pct = opt32(BUDDY_MON_EV_A_FRAG_PCT);
-  e.cpu = opt32(BUDDY_MON_EV_A_CPU);
-  e.pid = opt32(BUDDY_MON_EV_A_PID);
-  if (t.Has(BUDDY_MON_EV_A_COMM)) e.comm = t.Str(BUDDY_MON_EV_A_COMM);
-  if (t.Has(BUDDY_MON_EV_A_DROPPED)) e.dropped = t.U64(BUDDY_MON_EV_A_DROPPED);
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return e;
+  return kEvent.Decode(msg);
 }
 
 absl::StatusOr<std::optional<Event>> EventStream::Next(absl::Duration timeout) {
@@ -183,15 +249,9 @@ absl::StatusOr<Monitor> Monitor::Open(std::shared_ptr<Transport> transport) {
 absl::StatusOr<MonitorInfo> Monitor::Info() {
   BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_INFO, "info"));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "info"));
-  AttrTable t = TopLevel(m);
-  MonitorInfo info;
-  info.abi_version = t.U32(BUDDY_MON_A_ABI_VERSION);
-  info.kernel_release = t.Str(BUDDY_MON_A_KERNEL_RELEASE);
-  info.nr_orders = t.U32(BUDDY_MON_A_NR_ORDERS);
-  info.config = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
-  info.max_lock_hold_ns = t.U64(BUDDY_MON_A_MAX_LOCK_HOLD_NS);
-  info.max_scan_ns = t.U64(BUDDY_MON_A_MAX_SCAN_NS);
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kInfo.layout(), m));
+  BUDDYCTL_ASSIGN_OR_RETURN(MonitorInfo info, kInfo.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(info.config, DecodeConfig(t));
   return info;
 }
 
@@ -202,22 +262,12 @@ absl::StatusOr<Stats> Monitor::GetStats(std::optional<uint32_t> order) {
                               if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
                             }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "stats"));
-  AttrTable t = TopLevel(m);
-  Stats s;
-  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
-                                .All(BUDDY_MON_A_ORDER_STATS, BUDDY_MON_OA_MAX)) {
-    s.orders.push_back(ParseOrderStats(o));
-  }
-  for (const AttrTable& f : t.Nested(BUDDY_MON_A_FALLBACKS, BUDDY_MON_A_MAX)
-                                .All(BUDDY_MON_A_FALLBACK, BUDDY_MON_FA_MAX)) {
-    s.fallbacks.push_back(ParseFallback(f));
-  }
-  s.slowpath_missed = t.U64(BUDDY_MON_A_SLOWPATH_MISSED);
-  s.events_dropped = t.U64(BUDDY_MON_A_EVENTS_DROPPED);
-  s.events_sent = t.U64(BUDDY_MON_A_EVENTS_SENT);
-  s.reset_time_ns = t.U64(BUDDY_MON_A_RESET_TIME_NS);
-  s.now_ns = t.U64(BUDDY_MON_A_NOW_NS);
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kStats.layout(), m));
+  BUDDYCTL_ASSIGN_OR_RETURN(Stats s, kStats.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      s.orders, DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_STATS, kOrderStats));
+  BUDDYCTL_ASSIGN_OR_RETURN(s.fallbacks,
+                            DecodeList(t, BUDDY_MON_A_FALLBACKS, BUDDY_MON_A_FALLBACK, kFallback));
   return s;
 }
 
@@ -228,14 +278,8 @@ absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<
         if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "latency"));
-  AttrTable t = TopLevel(m);
-  std::vector<LatencyHistogram> out;
-  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
-                                .All(BUDDY_MON_A_ORDER_LATENCY, BUDDY_MON_LA_MAX)) {
-    out.push_back(ParseLatency(o));
-  }
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return out;
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kLatencyLayout, m));
+  return DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_LATENCY, kLatencyOrder);
 }
 
 absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag(bool full_scan) {
@@ -247,9 +291,8 @@ absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag(bool full_scan) {
                             }));
   std::vector<ZoneFrag> zones;
   for (const Message& m : replies) {
-    AttrTable t(m.attrs(), m.attrs_len(), BUDDY_MON_ZA_MAX);
-    zones.push_back(ParseZone(t));
-    BUDDYCTL_RETURN_IF_ERROR(t.status());
+    BUDDYCTL_ASSIGN_OR_RETURN(ZoneFrag z, DecodeZone(m));
+    zones.push_back(std::move(z));
   }
   return zones;
 }
@@ -259,10 +302,8 @@ absl::Status Monitor::Reset() { return family_.Call(BUDDY_MON_CMD_RESET, "reset"
 absl::StatusOr<Config> Monitor::GetConfig() {
   BUDDYCTL_ASSIGN_OR_RETURN(auto replies, family_.Call(BUDDY_MON_CMD_GET_CONFIG, "get config"));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "get config"));
-  AttrTable t = TopLevel(m);
-  Config c = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return c;
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kConfigReplyLayout, m));
+  return DecodeConfig(t);
 }
 
 absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
@@ -282,43 +323,25 @@ absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
         b.EndNest();
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "set config"));
-  AttrTable t = TopLevel(m);
-  Config c = ParseConfig(t.Nested(BUDDY_MON_A_CONFIG, BUDDY_MON_CA_MAX));
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
-  return c;
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kConfigReplyLayout, m));
+  return DecodeConfig(t);
 }
 
 absl::StatusOr<TunerStats> Monitor::GetTunerStats() {
   BUDDYCTL_ASSIGN_OR_RETURN(auto replies,
                             family_.Call(BUDDY_MON_CMD_GET_TUNER_STATS, "tuner stats"));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "tuner stats"));
-  AttrTable t = TopLevel(m);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kTunerLayout, m));
   TunerStats s;
-  for (const AttrTable& o : t.Nested(BUDDY_MON_A_ORDERS, BUDDY_MON_A_MAX)
-                                .All(BUDDY_MON_A_TUNER_ORDER, BUDDY_MON_TA_MAX)) {
-    s.orders.push_back(ParseTunerOrder(o));
-  }
-  AttrTable bg = t.Nested(BUDDY_MON_A_BACKGROUND, BUDDY_MON_BA_MAX);
-  s.background.checks = bg.U64(BUDDY_MON_BA_CHECKS);
-  s.background.triggers = bg.U64(BUDDY_MON_BA_TRIGGERS);
-  s.background.ratelimited = bg.U64(BUDDY_MON_BA_RATELIMITED);
-  s.background.blocks_gained = bg.U64(BUDDY_MON_BA_BLOCKS_GAINED);
-  s.background.last_frag_pct = bg.U32(BUDDY_MON_BA_LAST_FRAG_PCT);
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      s.orders, DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_TUNER_ORDER, kTunerOrder));
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs bg, t.Nested(BUDDY_MON_A_BACKGROUND, kBackground.layout()));
+  BUDDYCTL_ASSIGN_OR_RETURN(s.background, kBackground.Decode(bg));
   // Absent from modules older than the evacuate policy: all zero then.
   if (t.Has(BUDDY_MON_A_EVACUATOR)) {
-    AttrTable ev = t.Nested(BUDDY_MON_A_EVACUATOR, BUDDY_MON_VA_MAX);
-    s.evacuator.requests = ev.U64(BUDDY_MON_VA_REQUESTS);
-    s.evacuator.scans = ev.U64(BUDDY_MON_VA_SCANS);
-    s.evacuator.attempts = ev.U64(BUDDY_MON_VA_ATTEMPTS);
-    s.evacuator.blocks = ev.U64(BUDDY_MON_VA_BLOCKS);
-    s.evacuator.failures = ev.U64(BUDDY_MON_VA_FAILURES);
-    s.evacuator.pages_moved = ev.U64(BUDDY_MON_VA_PAGES_MOVED);
-    s.evacuator.no_candidate = ev.U64(BUDDY_MON_VA_NO_CANDIDATE);
-    s.evacuator.low_memory = ev.U64(BUDDY_MON_VA_LOW_MEMORY);
-    s.evacuator.busy = ev.U64(BUDDY_MON_VA_BUSY);
-    s.evacuator.time_ns = ev.U64(BUDDY_MON_VA_TIME_NS);
+    BUDDYCTL_ASSIGN_OR_RETURN(Attrs ev, t.Nested(BUDDY_MON_A_EVACUATOR, kEvacuator.layout()));
+    BUDDYCTL_ASSIGN_OR_RETURN(s.evacuator, kEvacuator.Decode(ev));
   }
-  BUDDYCTL_RETURN_IF_ERROR(t.status());
   return s;
 }
 

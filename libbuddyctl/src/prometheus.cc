@@ -145,7 +145,7 @@ void Writer::Counters(const Stats& stats) {
       {"buddyctl_compact_deferred_total", "Direct compactions deferred, by order.",
        &OrderStats::compact_deferred},
       {"buddyctl_compact_priority_raises_total",
-       "Direct compactions whose priority the tuner raised, by order.", &OrderStats::adaptive},
+       "Direct compactions whose priority the tuner raised, by order.", &OrderStats::raises},
   };
   for (const Counter& c : kCounters) {
     Family f = Make(c.name, "counter", c.help);
@@ -351,7 +351,7 @@ void Writer::Tuner(const TunerStats& tuner, const Config& config) {
          "Free target-order blocks gained after background triggers.", b.blocks_gained);
   SingleDouble("buddyctl_background_last_fragmentation_ratio", "gauge",
                "Fragmentation of the target order at the last background check, 0..1.",
-               Ratio(b.last_frag_pct));
+               Ratio(b.last_unusable_pct));
 
   const EvacuatorStats& e = tuner.evacuator;
   Single("buddyctl_evacuate_requests_total", "counter",

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "buddyctl/status_macros.h"
 #include "uapi/buddyctl.h"
 
 namespace buddyctl {
@@ -21,55 +25,80 @@ static_assert(std::size(kAllPolicies) == BUDDY_NR_POLICIES);
 static_assert(static_cast<int>(HotGfp::kLight) == BUDDY_HOT_GFP_LIGHT);
 static_assert(static_cast<int>(HotState::kDone) == BUDDY_HOT_DONE);
 static_assert(static_cast<int>(EventType::kBackground) == BUDDY_EV_BACKGROUND);
-static_assert(kHotMaxCount == BUDDY_HOT_MAX_COUNT);
+static_assert(HotRunParams{}.order == BUDDY_HOT_DEFAULT_ORDER);
+static_assert(HotRunParams{}.count == BUDDY_HOT_DEFAULT_COUNT);
 static_assert(static_cast<int>(HotStopReason::kMemFloor) == BUDDY_HOT_STOP_MEM_FLOOR);
 static_assert(static_cast<int>(FragSweepStop::kMemFloor) == BUDDY_FRAG_SWEEP_MEM_FLOOR);
 
-absl::string_view PrioName(int prio) {
-  static constexpr std::array<absl::string_view, kNrPrios> kNames = {"sync_full", "sync_light",
-                                                                     "async"};
-  if (prio < 0 || prio >= kNrPrios) return "unknown";
-  return kNames[static_cast<size_t>(prio)];
+namespace {
+
+// The uapi header's name tables, in enum order.
+constexpr const char* kPrioNames[] = BUDDY_PRIO_NAMES;
+constexpr const char* kCompactResultNames[] = BUDDY_COMPACT_RESULT_NAMES;
+constexpr const char* kMigratetypeNames[] = BUDDY_MT_NAMES;
+constexpr const char* kPolicyNames[] = BUDDY_POLICY_NAMES;
+constexpr const char* kEventNames[] = BUDDY_EV_NAMES;
+constexpr const char* kHotGfpNames[] = BUDDY_HOT_GFP_NAMES;
+constexpr const char* kHotStateNames[] = BUDDY_HOT_STATE_NAMES;
+constexpr const char* kHotStopNames[] = BUDDY_HOT_STOP_NAMES;
+constexpr const char* kFragSweepStopNames[] = BUDDY_FRAG_SWEEP_STOP_NAMES;
+static_assert(std::size(kPrioNames) == BUDDY_NR_PRIOS);
+static_assert(std::size(kCompactResultNames) == BUDDY_NR_COMPACT_RESULTS);
+static_assert(std::size(kMigratetypeNames) == BUDDY_NR_MIGRATETYPES);
+static_assert(std::size(kPolicyNames) == BUDDY_NR_POLICIES);
+static_assert(std::size(kEventNames) == BUDDY_NR_EVENT_TYPES);
+static_assert(std::size(kHotGfpNames) == BUDDY_HOT_NR_GFP_MODES);
+static_assert(std::size(kHotStateNames) == BUDDY_HOT_NR_STATES);
+static_assert(std::size(kHotStopNames) == BUDDY_HOT_NR_STOP_REASONS);
+static_assert(std::size(kFragSweepStopNames) == BUDDY_FRAG_NR_SWEEP_STOPS);
+
+// names[i], or "unknown" for a value this version does not know.
+template <size_t N>
+absl::string_view NameAt(const char* const (&names)[N], int64_t i) {
+  if (i < 0 || static_cast<uint64_t>(i) >= N) return "unknown";
+  return names[i];
 }
 
-absl::string_view CompactResultName(int result) {
-  static constexpr std::array<absl::string_view, kNrCompactResults> kNames = {
-      "not_suitable_zone", "skipped",         "deferred",  "no_suitable_page", "continue",
-      "complete",          "partial_skipped", "contended", "success"};
-  if (result < 0 || result >= kNrCompactResults) return "unknown";
-  return kNames[static_cast<size_t>(result)];
-}
-
-absl::string_view MigratetypeName(int mt) {
-  static constexpr std::array<absl::string_view, kNrMigratetypes> kNames = {
-      "unmovable", "movable", "reclaimable", "highatomic", "cma", "isolate"};
-  if (mt < 0 || mt >= kNrMigratetypes) return "unknown";
-  return kNames[static_cast<size_t>(mt)];
-}
-
-absl::string_view PolicyName(Policy p) {
-  switch (p) {
-    case Policy::kOff:
-      return "off";
-    case Policy::kObserve:
-      return "observe";
-    case Policy::kAdaptive:
-      return "adaptive";
-    case Policy::kAlwaysMax:
-      return "always-max";
-    case Policy::kEvacuate:
-      return "evacuate";
+// The index of `name` in names[], if it is one of them.
+template <size_t N>
+std::optional<uint32_t> IndexOf(const char* const (&names)[N], absl::string_view name) {
+  for (size_t i = 0; i < N; ++i) {
+    if (name == names[i]) return static_cast<uint32_t>(i);
   }
-  return "unknown";
+  return std::nullopt;
 }
+
+// "a, b or c"
+template <size_t N>
+std::string Alternatives(const char* const (&names)[N]) {
+  std::string s;
+  for (size_t i = 0; i < N; ++i) {
+    absl::StrAppend(&s, i == 0 ? "" : i + 1 == N ? " or " : ", ", names[i]);
+  }
+  return s;
+}
+
+// "invalid <what> <v>[ <unit>]: must be <lo>..<hi>"
+absl::Status CheckRange(uint64_t v, uint64_t lo, uint64_t hi, absl::string_view what,
+                        absl::string_view unit = "") {
+  if (v >= lo && v <= hi) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("invalid ", what, " ", v, unit.empty() ? "" : " ",
+                                                 unit, ": must be ", lo, "..", hi));
+}
+
+}  // namespace
+
+absl::string_view PrioName(int prio) { return NameAt(kPrioNames, prio); }
+absl::string_view CompactResultName(int result) { return NameAt(kCompactResultNames, result); }
+absl::string_view MigratetypeName(int mt) { return NameAt(kMigratetypeNames, mt); }
+absl::string_view PolicyName(Policy p) { return NameAt(kPolicyNames, static_cast<int64_t>(p)); }
 
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
-  for (Policy p : kAllPolicies) {
-    if (name == PolicyName(p)) return p;
-  }
+  if (auto i = IndexOf(kPolicyNames, name)) return static_cast<Policy>(*i);
+  // Accepted for the spelling of the C enum (BUDDY_POLICY_ALWAYS_MAX).
   if (name == "always_max") return Policy::kAlwaysMax;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown policy '", name, "': expected one of off, observe, adaptive, always-max, evacuate"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown policy '", name, "': expected one of ",
+                                                 absl::StrJoin(kPolicyNames, ", ")));
 }
 
 absl::Status ValidateOrder(int64_t order, absl::string_view what) {
@@ -165,122 +194,58 @@ bool ConfigUpdate::empty() const {
 }
 
 absl::Status ConfigUpdate::Validate() const {
-  if (events_per_sec && (*events_per_sec < 1 || *events_per_sec > 100000)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid events_per_sec ", *events_per_sec, ": must be 1..100000"));
+  if (events_per_sec) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*events_per_sec, BUDDY_EVENTS_PER_SEC_MIN,
+                                        BUDDY_EVENTS_PER_SEC_MAX, "events_per_sec"));
   }
-  if (threshold && *threshold > 100) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid threshold ", *threshold, ": must be 0..100 (percent)"));
+  if (threshold) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*threshold, 0, BUDDY_THRESHOLD_MAX, "threshold"));
   }
-  if (min_order) {
-    if (auto st = ValidateOrder(*min_order, "min_order"); !st.ok()) return st;
+  if (min_order) BUDDYCTL_RETURN_IF_ERROR(ValidateOrder(*min_order, "min_order"));
+  if (bg_order) BUDDYCTL_RETURN_IF_ERROR(ValidateOrder(*bg_order, "background order"));
+  if (bg_interval_ms) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*bg_interval_ms, BUDDY_BG_INTERVAL_MIN_MS,
+                                        BUDDY_BG_INTERVAL_MAX_MS, "background interval", "ms"));
   }
-  if (bg_order) {
-    if (auto st = ValidateOrder(*bg_order, "background order"); !st.ok()) return st;
-  }
-  if (bg_interval_ms && (*bg_interval_ms < 100 || *bg_interval_ms > 60000)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid background interval ", *bg_interval_ms, " ms: must be 100..60000"));
-  }
-  if (policy && static_cast<uint32_t>(*policy) >= std::size(kAllPolicies)) {
+  if (policy && static_cast<uint32_t>(*policy) >= BUDDY_NR_POLICIES) {
     return absl::InvalidArgumentError("invalid policy");
   }
   return absl::OkStatus();
 }
 
 absl::string_view EventTypeName(EventType t) {
-  switch (t) {
-    case EventType::kAllocFail:
-      return "alloc_fail";
-    case EventType::kCompact:
-      return "compact";
-    case EventType::kTuner:
-      return "tuner";
-    case EventType::kBackground:
-      return "background";
-  }
-  return "unknown";
+  return NameAt(kEventNames, static_cast<int64_t>(t));
 }
 
 // ---- buddy_hot ----------------------------------------------------------------
 
-absl::string_view HotGfpName(HotGfp g) {
-  switch (g) {
-    case HotGfp::kKernel:
-      return "kernel";
-    case HotGfp::kRetry:
-      return "retry";
-    case HotGfp::kLight:
-      return "light";
-  }
-  return "unknown";
-}
+absl::string_view HotGfpName(HotGfp g) { return NameAt(kHotGfpNames, static_cast<int64_t>(g)); }
 
 absl::StatusOr<HotGfp> ParseHotGfp(absl::string_view name) {
-  for (HotGfp g : {HotGfp::kKernel, HotGfp::kRetry, HotGfp::kLight}) {
-    if (name == HotGfpName(g)) return g;
-  }
+  if (auto i = IndexOf(kHotGfpNames, name)) return static_cast<HotGfp>(*i);
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown GFP mode '", name, "': expected kernel, retry or light"));
+      absl::StrCat("unknown GFP mode '", name, "': expected ", Alternatives(kHotGfpNames)));
 }
 
 absl::string_view HotStateName(HotState s) {
-  switch (s) {
-    case HotState::kIdle:
-      return "idle";
-    case HotState::kRunning:
-      return "running";
-    case HotState::kDone:
-      return "done";
-  }
-  return "unknown";
+  return NameAt(kHotStateNames, static_cast<int64_t>(s));
 }
 
 absl::string_view HotStopReasonName(HotStopReason r) {
-  switch (r) {
-    case HotStopReason::kNone:
-      return "none";
-    case HotStopReason::kCount:
-      return "count";
-    case HotStopReason::kFailed:
-      return "failed";
-    case HotStopReason::kReleased:
-      return "released";
-    case HotStopReason::kMemFloor:
-      return "mem_floor";
-  }
-  return "unknown";
+  return NameAt(kHotStopNames, static_cast<int64_t>(r));
 }
 
 absl::string_view FragSweepStopName(FragSweepStop s) {
-  switch (s) {
-    case FragSweepStop::kNone:
-      return "none";
-    case FragSweepStop::kTarget:
-      return "target";
-    case FragSweepStop::kAllocFailed:
-      return "alloc_failed";
-    case FragSweepStop::kMemFloor:
-      return "mem_floor";
-  }
-  return "unknown";
+  return NameAt(kFragSweepStopNames, static_cast<int64_t>(s));
 }
 
 absl::Status HotRunParams::Validate() const {
-  if (auto st = ValidateOrder(order); !st.ok()) return st;
-  if (count < 1 || count > kHotMaxCount) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid count ", count, ": must be 1..", kHotMaxCount));
-  }
-  if (static_cast<uint32_t>(gfp) > static_cast<uint32_t>(HotGfp::kLight)) {
+  BUDDYCTL_RETURN_IF_ERROR(ValidateOrder(order));
+  BUDDYCTL_RETURN_IF_ERROR(CheckRange(count, 1, BUDDY_HOT_MAX_COUNT, "count"));
+  if (static_cast<uint32_t>(gfp) >= BUDDY_HOT_NR_GFP_MODES) {
     return absl::InvalidArgumentError("invalid GFP mode");
   }
-  if (pause_us > kHotMaxPauseUs) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid pause ", pause_us, " us: must be 0..", kHotMaxPauseUs));
-  }
-  return absl::OkStatus();
+  return CheckRange(pause_us, 0, BUDDY_HOT_MAX_PAUSE_US, "pause", "us");
 }
 
 HotSummary Summarize(const std::vector<HotAttempt>& attempts) {
@@ -315,15 +280,9 @@ HotSummary Summarize(const std::vector<HotAttempt>& attempts) {
 // ---- buddy_frag ----------------------------------------------------------------
 
 absl::Status FragPinParams::Validate() const {
-  if (pin_percent > 100) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid pin percent ", pin_percent, ": must be 0..100"));
-  }
-  if (sweep_percent < 1 || sweep_percent > 95) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid sweep percent ", sweep_percent, ": must be 1..95"));
-  }
-  return absl::OkStatus();
+  BUDDYCTL_RETURN_IF_ERROR(CheckRange(pin_percent, 0, BUDDY_FRAG_MAX_PIN_PERCENT, "pin percent"));
+  return CheckRange(sweep_percent, BUDDY_FRAG_MIN_SWEEP_PERCENT, BUDDY_FRAG_MAX_SWEEP_PERCENT,
+                    "sweep percent");
 }
 
 }  // namespace buddyctl

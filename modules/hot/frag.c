@@ -94,6 +94,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
+#include <linux/stringify.h>
 #include <linux/vmstat.h>
 
 #include "frag.h"
@@ -337,9 +338,13 @@ int frag_pin(const struct frag_params *p, struct netlink_ext_ack *extack)
 	u32 stop;
 	int ret;
 
-	if (p->pin_percent > 100 || !p->sweep_percent ||
-	    p->sweep_percent > FRAG_MAX_SWEEP_PERCENT) {
-		NL_SET_ERR_MSG(extack, "pin_percent must be 0..100, sweep_percent 1..95");
+	if (p->pin_percent > BUDDY_FRAG_MAX_PIN_PERCENT ||
+	    p->sweep_percent < BUDDY_FRAG_MIN_SWEEP_PERCENT ||
+	    p->sweep_percent > BUDDY_FRAG_MAX_SWEEP_PERCENT) {
+		NL_SET_ERR_MSG(extack,
+			       "pin_percent must be 0.." __stringify(BUDDY_FRAG_MAX_PIN_PERCENT)
+			       ", sweep_percent " __stringify(BUDDY_FRAG_MIN_SWEEP_PERCENT)
+			       ".." __stringify(BUDDY_FRAG_MAX_SWEEP_PERCENT));
 		return -EINVAL;
 	}
 

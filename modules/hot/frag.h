@@ -11,15 +11,11 @@
 struct netlink_ext_ack;
 
 struct frag_params {
-	u32 pin_percent;	/* 0..100 */
-	u32 sweep_percent;	/* 1..95 */
+	u32 pin_percent;	/* 0..BUDDY_FRAG_MAX_PIN_PERCENT */
+	u32 sweep_percent;	/* BUDDY_FRAG_MIN..MAX_SWEEP_PERCENT */
 	u32 seed;
 	u8 relabel;		/* run the movable sweep of step 5 */
 };
-
-#define FRAG_DEFAULT_PIN_PERCENT	50
-#define FRAG_DEFAULT_SWEEP_PERCENT	90
-#define FRAG_MAX_SWEEP_PERCENT		95
 
 struct frag_status {
 	struct frag_params params;	/* of the last PIN */

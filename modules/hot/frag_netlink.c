@@ -15,8 +15,9 @@
 #include "uapi/buddyctl.h"
 
 static const struct nla_policy frag_pin_policy[BUDDY_FRAG_A_MAX + 1] = {
-	[BUDDY_FRAG_A_PIN_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 0, 100),
-	[BUDDY_FRAG_A_SWEEP_PERCENT] = NLA_POLICY_RANGE(NLA_U32, 1, FRAG_MAX_SWEEP_PERCENT),
+	[BUDDY_FRAG_A_PIN_PERCENT] = NLA_POLICY_MAX(NLA_U32, BUDDY_FRAG_MAX_PIN_PERCENT),
+	[BUDDY_FRAG_A_SWEEP_PERCENT] = NLA_POLICY_RANGE(NLA_U32, BUDDY_FRAG_MIN_SWEEP_PERCENT,
+							 BUDDY_FRAG_MAX_SWEEP_PERCENT),
 	[BUDDY_FRAG_A_SEED] = { .type = NLA_U32 },
 	[BUDDY_FRAG_A_RELABEL] = NLA_POLICY_RANGE(NLA_U8, 0, 1),
 };
@@ -87,8 +88,8 @@ static int frag_genl_admin(struct sk_buff *skb, struct genl_info *info)
 static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 {
 	struct frag_params p = {
-		.pin_percent = FRAG_DEFAULT_PIN_PERCENT,
-		.sweep_percent = FRAG_DEFAULT_SWEEP_PERCENT,
+		.pin_percent = BUDDY_FRAG_DEFAULT_PIN_PERCENT,
+		.sweep_percent = BUDDY_FRAG_DEFAULT_SWEEP_PERCENT,
 		.relabel = 1,
 	};
 	struct nlattr **a = info->attrs;

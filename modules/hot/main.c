@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netlink.h>
+#include <linux/stringify.h>
 
 #include "frag.h"
 #include "frag_netlink.h"
@@ -30,13 +31,15 @@ static bool autorun;
 module_param(autorun, bool, 0444);
 MODULE_PARM_DESC(autorun, "Start one run at load time with the parameters below");
 
-static uint order = HOT_DEFAULT_ORDER;
+static uint order = BUDDY_HOT_DEFAULT_ORDER;
 module_param(order, uint, 0444);
-MODULE_PARM_DESC(order, "autorun: block order, 0..10 (default 10)");
+MODULE_PARM_DESC(order, "autorun: block order, 0..10 (default "
+		 __stringify(BUDDY_HOT_DEFAULT_ORDER) ")");
 
-static uint count = HOT_DEFAULT_COUNT;
+static uint count = BUDDY_HOT_DEFAULT_COUNT;
 module_param(count, uint, 0444);
-MODULE_PARM_DESC(count, "autorun: attempts, 1..65536 (default 64)");
+MODULE_PARM_DESC(count, "autorun: attempts, 1.." __stringify(BUDDY_HOT_MAX_COUNT)
+		 " (default " __stringify(BUDDY_HOT_DEFAULT_COUNT) ")");
 
 static char *gfp = "kernel";
 module_param(gfp, charp, 0444);
@@ -48,7 +51,8 @@ MODULE_PARM_DESC(hold_until_fail, "autorun: stop at the first failed attempt");
 
 static uint pause_us;
 module_param(pause_us, uint, 0444);
-MODULE_PARM_DESC(pause_us, "autorun: pause between attempts in microseconds, 0..10000000");
+MODULE_PARM_DESC(pause_us, "autorun: pause between attempts in microseconds, 0.."
+		 __stringify(BUDDY_HOT_MAX_PAUSE_US));
 
 static int __init hot_autorun(void)
 {

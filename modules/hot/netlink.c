@@ -28,7 +28,7 @@ static struct netlink_range_validation hot_count_range = {
 
 static struct netlink_range_validation hot_pause_range = {
 	.min = 0,
-	.max = HOT_MAX_PAUSE_US,
+	.max = BUDDY_HOT_MAX_PAUSE_US,
 };
 
 static const struct nla_policy hot_run_policy[BUDDY_HOT_A_MAX + 1] = {
@@ -105,8 +105,8 @@ static int hot_genl_admin(struct sk_buff *skb, struct genl_info *info)
 static int hot_genl_run(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hot_params p = {
-		.order = HOT_DEFAULT_ORDER,
-		.count = HOT_DEFAULT_COUNT,
+		.order = BUDDY_HOT_DEFAULT_ORDER,
+		.count = BUDDY_HOT_DEFAULT_COUNT,
 		.gfp_mode = BUDDY_HOT_GFP_KERNEL,
 	};
 	struct nlattr **a = info->attrs;

@@ -74,6 +74,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/stringify.h>
 #include <linux/wait.h>
 
 #include "run.h"
@@ -116,32 +117,22 @@ static struct hot_run hot = {
 	.blocks_freed = 1,
 };
 
-static const struct {
-	const char *name;
-	gfp_t gfp;
-} hot_gfp_modes[BUDDY_HOT_NR_GFP_MODES] = {
-	[BUDDY_HOT_GFP_KERNEL] = {
-		"kernel", GFP_KERNEL | __GFP_NOWARN
-	},
-	[BUDDY_HOT_GFP_RETRY] = {
-		"retry", GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN
-	},
-	[BUDDY_HOT_GFP_LIGHT] = {
-		"light", GFP_TRANSHUGE_LIGHT | __GFP_NORETRY | __GFP_NOWARN
-	},
+static const gfp_t hot_gfp_masks[BUDDY_HOT_NR_GFP_MODES] = {
+	[BUDDY_HOT_GFP_KERNEL] = GFP_KERNEL | __GFP_NOWARN,
+	[BUDDY_HOT_GFP_RETRY] = GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+				__GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+	[BUDDY_HOT_GFP_LIGHT] = GFP_TRANSHUGE_LIGHT | __GFP_NORETRY | __GFP_NOWARN,
 };
 
-static const char * const hot_stop_names[BUDDY_HOT_NR_STOP_REASONS] = {
-	[BUDDY_HOT_STOP_NONE] = "none",
-	[BUDDY_HOT_STOP_COUNT] = "count",
-	[BUDDY_HOT_STOP_FAILED] = "failed",
-	[BUDDY_HOT_STOP_RELEASED] = "released",
-	[BUDDY_HOT_STOP_MEM_FLOOR] = "mem-floor",
-};
+static const char * const hot_gfp_names[] = BUDDY_HOT_GFP_NAMES;
+static_assert(ARRAY_SIZE(hot_gfp_names) == BUDDY_HOT_NR_GFP_MODES);
+
+static const char * const hot_stop_names[] = BUDDY_HOT_STOP_NAMES;
+static_assert(ARRAY_SIZE(hot_stop_names) == BUDDY_HOT_NR_STOP_REASONS);
 
 const char *hot_gfp_mode_name(u32 mode)
 {
-	return mode < BUDDY_HOT_NR_GFP_MODES ? hot_gfp_modes[mode].name : "?";
+	return mode < BUDDY_HOT_NR_GFP_MODES ? hot_gfp_names[mode] : "?";
 }
 
 int hot_gfp_mode_parse(const char *name, u32 *mode)
@@ -149,7 +140,7 @@ int hot_gfp_mode_parse(const char *name, u32 *mode)
 	u32 i;
 
 	for (i = 0; i < BUDDY_HOT_NR_GFP_MODES; i++) {
-		if (sysfs_streq(name, hot_gfp_modes[i].name)) {
+		if (sysfs_streq(name, hot_gfp_names[i])) {
 			*mode = i;
 			return 0;
 		}
@@ -326,15 +317,16 @@ int hot_run_start(const struct hot_params *p, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	if (!p->count || p->count > BUDDY_HOT_MAX_COUNT) {
-		NL_SET_ERR_MSG(extack, "count must be 1..65536");
+		NL_SET_ERR_MSG(extack, "count must be 1.." __stringify(BUDDY_HOT_MAX_COUNT));
 		return -EINVAL;
 	}
 	if (p->gfp_mode >= BUDDY_HOT_NR_GFP_MODES) {
 		NL_SET_ERR_MSG(extack, "unknown GFP mode (kernel, retry, light)");
 		return -EINVAL;
 	}
-	if (p->pause_us > HOT_MAX_PAUSE_US) {
-		NL_SET_ERR_MSG(extack, "pause_us must be at most 10000000");
+	if (p->pause_us > BUDDY_HOT_MAX_PAUSE_US) {
+		NL_SET_ERR_MSG(extack,
+			       "pause_us must be at most " __stringify(BUDDY_HOT_MAX_PAUSE_US));
 		return -EINVAL;
 	}
 	if (((u64)p->count << p->order) > totalram_pages()) {
@@ -366,7 +358,7 @@ int hot_run_start(const struct hot_params *p, struct netlink_ext_ack *extack)
 	kvfree(hot.attempts);
 	hot.attempts = attempts;
 	hot.params = *p;
-	hot.gfp = hot_gfp_modes[p->gfp_mode].gfp;
+	hot.gfp = hot_gfp_masks[p->gfp_mode];
 	hot.min_free_pages = hot_min_free_pages();
 	hot.avail_at_stop = 0;
 	hot.gen++;

@@ -19,11 +19,6 @@ struct hot_params {
 	u8 hold_until_fail;
 };
 
-/* Defaults for anything a RUN request or the module parameters leave out. */
-#define HOT_DEFAULT_ORDER	10
-#define HOT_DEFAULT_COUNT	64
-#define HOT_MAX_PAUSE_US	10000000
-
 /* One allocation attempt. */
 struct hot_attempt {
 	u64 latency_ns;

@@ -70,16 +70,16 @@ static unsigned int bm_bg_order = BUDDY_NR_ORDERS - 1;
 static unsigned int bm_bg_interval_ms = 1000;
 
 static void bm_bg_check_node(int nid, pg_data_t *pgdat, unsigned int order,
-			     unsigned int threshold, unsigned int *frag_pct)
+			     unsigned int threshold, unsigned int *unusable_pct)
 {
 	struct bm_bg_node *n = &bm_bg_nodes[nid];
-	unsigned int permille = bm_frag_permille_node(pgdat, order);
+	unsigned int permille = bm_unusable_permille_node(pgdat, order);
 	u64 blocks = bm_frag_node_free_blocks(pgdat, order);
 	unsigned long gap = msecs_to_jiffies(BM_BG_MIN_GAP_MS);
 	u64 gained = 0;
 	bool fire = false, limited = false;
 
-	*frag_pct = max(*frag_pct, permille / 10);
+	*unusable_pct = max(*unusable_pct, permille / 10);
 	if (n->pending) {
 		if (blocks > n->blocks_before)
 			gained = blocks - n->blocks_before;
@@ -115,7 +115,7 @@ static void bm_bg_check_node(int nid, pg_data_t *pgdat, unsigned int order,
 			.type = BUDDY_EV_BACKGROUND,
 			.fields = BM_EVF_ORDER | BM_EVF_FRAG,
 			.order = order,
-			.frag_pct = permille / 10,
+			.unusable_pct = permille / 10,
 		};
 
 		bm_event_emit(&ev);
@@ -126,7 +126,7 @@ static void bm_bg_work_fn(struct work_struct *w)
 {
 	unsigned int order = READ_ONCE(bm_bg_order);
 	unsigned int threshold = bm_tuner_get().threshold;
-	unsigned int frag_pct = 0;
+	unsigned int unusable_pct = 0;
 	pg_data_t *pgdat;
 	int nid;
 
@@ -138,12 +138,12 @@ static void bm_bg_work_fn(struct work_struct *w)
 	for_each_online_node(nid) {
 		pgdat = NODE_DATA(nid);
 		if (pgdat)
-			bm_bg_check_node(nid, pgdat, order, threshold, &frag_pct);
+			bm_bg_check_node(nid, pgdat, order, threshold, &unusable_pct);
 	}
 
 	spin_lock(&bm_bg_lock);
 	bm_bg_cnt.checks++;
-	bm_bg_cnt.last_frag_pct = frag_pct;
+	bm_bg_cnt.last_unusable_pct = unusable_pct;
 	spin_unlock(&bm_bg_lock);
 
 	if (READ_ONCE(bm_bg_enabled))

@@ -13,7 +13,7 @@ struct bm_bg_counts {
 	u64 triggers;
 	u64 ratelimited;
 	u64 blocks_gained;
-	u32 last_frag_pct;
+	u32 last_unusable_pct;
 };
 
 int bm_bg_init(void);

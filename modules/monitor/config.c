@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/stringify.h>
 
 #include "monitor/background.h"
 #include "monitor/config.h"
@@ -22,20 +23,22 @@ static struct bm_config bm_cfg;
 
 int bm_config_validate(const struct bm_config *cfg, const char **why)
 {
-	if (cfg->events_per_sec < BM_EVENTS_PER_SEC_MIN ||
-	    cfg->events_per_sec > BM_EVENTS_PER_SEC_MAX)
-		*why = "events_per_sec must be 1..100000";
+	if (cfg->events_per_sec < BUDDY_EVENTS_PER_SEC_MIN ||
+	    cfg->events_per_sec > BUDDY_EVENTS_PER_SEC_MAX)
+		*why = "events_per_sec must be " __stringify(BUDDY_EVENTS_PER_SEC_MIN)
+		       ".." __stringify(BUDDY_EVENTS_PER_SEC_MAX);
 	else if (cfg->policy >= BUDDY_NR_POLICIES)
 		*why = "unknown policy";
-	else if (cfg->threshold > 100)
-		*why = "threshold must be 0..100";
+	else if (cfg->threshold > BUDDY_THRESHOLD_MAX)
+		*why = "threshold must be 0.." __stringify(BUDDY_THRESHOLD_MAX);
 	else if (cfg->min_order >= BUDDY_NR_ORDERS)
 		*why = "min_order must be 0..10";
 	else if (cfg->bg_order >= BUDDY_NR_ORDERS)
 		*why = "bg_order must be 0..10";
-	else if (cfg->bg_interval_ms < BM_BG_INTERVAL_MIN_MS ||
-		 cfg->bg_interval_ms > BM_BG_INTERVAL_MAX_MS)
-		*why = "bg_interval_ms must be 100..60000";
+	else if (cfg->bg_interval_ms < BUDDY_BG_INTERVAL_MIN_MS ||
+		 cfg->bg_interval_ms > BUDDY_BG_INTERVAL_MAX_MS)
+		*why = "bg_interval_ms must be " __stringify(BUDDY_BG_INTERVAL_MIN_MS)
+		       ".." __stringify(BUDDY_BG_INTERVAL_MAX_MS);
 	else
 		return 0;
 	return -EINVAL;

@@ -7,11 +7,6 @@
 
 #include <linux/types.h>
 
-#define BM_EVENTS_PER_SEC_MIN	1
-#define BM_EVENTS_PER_SEC_MAX	100000
-#define BM_BG_INTERVAL_MIN_MS	100
-#define BM_BG_INTERVAL_MAX_MS	60000
-
 struct bm_config {
 	bool latency;
 	u32 events_per_sec;

@@ -15,8 +15,9 @@
  *      contends), or counts a drop when the ring is full;
  *   4. raises an irq_work (NMI-safe, no locks), whose handler queues the
  *      drain work on a workqueue.
- * The drain work moves events out of the rings in batches and sends each
- * with genlmsg_multicast(GFP_KERNEL) in process context. A slow or absent
+ * The drain work moves events out of the rings in batches and hands each
+ * to the sink (the netlink family, which multicasts it with GFP_KERNEL)
+ * in process context. A slow or absent
  * reader only fills its socket buffer: the send fails, the event is counted
  * as dropped, and the allocator never waits.
  */
@@ -28,14 +29,13 @@
 #include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
 
 #include "monitor/events.h"
-#include "monitor/netlink.h"
 
 #define BM_EV_RING	64	/* events per CPU ring */
 #define BM_EV_BATCH	16	/* events moved per lock hold */
@@ -51,6 +51,7 @@ static struct bm_ev_ring __percpu *bm_ev_rings;
 static struct irq_work bm_ev_irq_work;
 static struct work_struct bm_ev_work;
 static bool bm_ev_started;
+static const struct bm_event_sink *bm_ev_sink;
 
 static u32 bm_ev_rate = 1000;		/* events per second */
 static unsigned long bm_ev_window;	/* jiffies at window start */
@@ -76,7 +77,9 @@ u64 bm_events_sent(void)
 
 bool bm_events_wanted(void)
 {
-	return READ_ONCE(bm_ev_started) && bm_genl_has_listeners();
+	const struct bm_event_sink *sink = READ_ONCE(bm_ev_sink);
+
+	return READ_ONCE(bm_ev_started) && sink && sink->has_listeners();
 }
 
 /* A one-second window; approximate at the window edge, never blocking. */
@@ -214,11 +217,13 @@ static void bm_ev_work_fn(struct work_struct *w)
 			raw_spin_unlock_irqrestore(&r->lock, flags);
 
 			for (i = 0; i < n; i++) {
+				const struct bm_event_sink *sink = READ_ONCE(bm_ev_sink);
+
 				if (batch && (batch[i].fields & BM_EVF_TASK))
 					bm_comm_sanitize(batch[i].comm);
-				if (batch && READ_ONCE(bm_ev_started) &&
-				    !bm_genl_send_event(&batch[i],
-							atomic64_read(&bm_ev_dropped)))
+				if (batch && READ_ONCE(bm_ev_started) && sink &&
+				    !sink->send(&batch[i],
+						atomic64_read(&bm_ev_dropped)))
 					atomic64_inc(&bm_ev_sent);
 				else
 					atomic64_inc(&bm_ev_dropped);
@@ -242,6 +247,19 @@ int bm_events_init(void)
 	INIT_WORK(&bm_ev_work, bm_ev_work_fn);
 	bm_ev_window = jiffies;
 	return 0;
+}
+
+void bm_events_set_sink(const struct bm_event_sink *sink)
+{
+	WRITE_ONCE(bm_ev_sink, sink);
+	if (sink)
+		return;
+	/*
+	 * A drain that read the old sink finishes before cancel_work_sync()
+	 * returns; one that runs later (queued by a late producer) reads NULL.
+	 */
+	irq_work_sync(&bm_ev_irq_work);
+	cancel_work_sync(&bm_ev_work);
 }
 
 void bm_events_start(void)

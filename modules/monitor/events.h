@@ -27,14 +27,32 @@ struct bm_event {
 	u32 prio;		/* enum buddy_compact_prio, effective */
 	u32 orig_prio;		/* enum buddy_compact_prio, the kernel's */
 	u32 result;		/* enum buddy_compact_result */
-	u32 frag_pct;
+	u32 unusable_pct;
 	u32 cpu;
 	u32 pid;
 	char comm[TASK_COMM_LEN];
 };
 
+/*
+ * Where drained events go. The netlink family sets itself as the sink once
+ * it is registered and clears it before unregistering; this file calls
+ * nothing above it except through these two pointers.
+ */
+struct bm_event_sink {
+	/* Lockless, any context: does anyone listen? */
+	bool (*has_listeners)(void);
+	/* Process context: 0 if sent to at least one listener, else -errno. */
+	int (*send)(const struct bm_event *ev, u64 dropped);
+};
+
 int bm_events_init(void);
-/* Start/stop handing events to netlink (the family must be registered). */
+/*
+ * Set the sink (static data of the caller), or clear it with NULL. Once a
+ * clear returns, no event is being sent to the old sink and none will be.
+ * Between bm_events_init() and bm_events_exit() only.
+ */
+void bm_events_set_sink(const struct bm_event_sink *sink);
+/* Start/stop handing events to the sink. */
 void bm_events_start(void);
 void bm_events_stop(void);
 void bm_events_exit(void);

@@ -428,7 +428,7 @@ static unsigned int bm_permille(u64 free, u64 suitable)
 	return div64_u64((free - suitable) * 1000, free);
 }
 
-unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order)
+unsigned int bm_unusable_permille_node(pg_data_t *pgdat, unsigned int order)
 {
 	u64 free = 0, suitable = 0;
 	int z;
@@ -442,7 +442,7 @@ unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order)
 	return bm_permille(free, suitable);
 }
 
-unsigned int bm_frag_permille_all(unsigned int order)
+unsigned int bm_unusable_permille_all(unsigned int order)
 {
 	u64 free = 0, suitable = 0;
 	int nid, z;
@@ -467,7 +467,7 @@ unsigned int bm_frag_permille_all(unsigned int order)
  * request's nodemask is in struct alloc_context, an mm-internal type).
  * Probe context: lockless reads only.
  */
-unsigned int bm_frag_permille_gfp(gfp_t gfp, unsigned int order)
+unsigned int bm_unusable_permille_gfp(gfp_t gfp, unsigned int order)
 {
 	struct zonelist *zl = node_zonelist(numa_node_id(), gfp);
 	enum zone_type highest = gfp_zone(gfp);

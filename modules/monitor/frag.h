@@ -58,9 +58,9 @@ bool bm_frag_block_recoverable(struct zone *zone, unsigned long start,
  * the share of their free pages in blocks smaller than 1 << @order (1000
  * when nothing is free). Lockless racy reads of nr_free only.
  */
-unsigned int bm_frag_permille_all(unsigned int order);
-unsigned int bm_frag_permille_node(pg_data_t *pgdat, unsigned int order);
-unsigned int bm_frag_permille_gfp(gfp_t gfp, unsigned int order);
+unsigned int bm_unusable_permille_all(unsigned int order);
+unsigned int bm_unusable_permille_node(pg_data_t *pgdat, unsigned int order);
+unsigned int bm_unusable_permille_gfp(gfp_t gfp, unsigned int order);
 
 /* An emptiable block and how many of its pages are in use. */
 struct bm_block_cost {

@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
 #include "monitor/background.h"
 #include "monitor/config.h"
@@ -34,7 +35,8 @@ MODULE_PARM_DESC(policy, "tuner policy at load: off, observe, adaptive, always-m
 
 static uint threshold = 80;
 module_param(threshold, uint, 0444);
-MODULE_PARM_DESC(threshold, "fragmentation threshold in percent, 0..100 (default 80)");
+MODULE_PARM_DESC(threshold, "fragmentation threshold in percent, 0.."
+		 __stringify(BUDDY_THRESHOLD_MAX) " (default 80)");
 
 static uint min_order = 3;
 module_param(min_order, uint, 0444);
@@ -54,23 +56,23 @@ MODULE_PARM_DESC(bg_order, "background trigger target order, 0..10 (default 10)"
 
 static uint bg_interval_ms = 1000;
 module_param(bg_interval_ms, uint, 0444);
-MODULE_PARM_DESC(bg_interval_ms, "background check interval, 100..60000 ms (default 1000)");
+MODULE_PARM_DESC(bg_interval_ms, "background check interval, "
+		 __stringify(BUDDY_BG_INTERVAL_MIN_MS) ".." __stringify(BUDDY_BG_INTERVAL_MAX_MS)
+		 " ms (default 1000)");
 
 static uint events_per_sec = 1000;
 module_param(events_per_sec, uint, 0444);
-MODULE_PARM_DESC(events_per_sec, "event rate limit, 1..100000 per second (default 1000)");
+MODULE_PARM_DESC(events_per_sec, "event rate limit, "
+		 __stringify(BUDDY_EVENTS_PER_SEC_MIN) ".." __stringify(BUDDY_EVENTS_PER_SEC_MAX)
+		 " per second (default 1000)");
 
 static uint limit_slice_blocks = BUDDY_LIMIT_SLICE_BLOCKS;
 module_param(limit_slice_blocks, uint, 0444);
-MODULE_PARM_DESC(limit_slice_blocks, "4 MiB blocks the physical-limit scan reads per zone and read, at least 1 (default 8192 = 32 GiB)");
+MODULE_PARM_DESC(limit_slice_blocks, "4 MiB blocks the physical-limit scan reads per zone and read, at least 1 (default "
+		 __stringify(BUDDY_LIMIT_SLICE_BLOCKS) " = 32 GiB)");
 
-static const char * const bm_policy_names[BUDDY_NR_POLICIES] = {
-	[BUDDY_POLICY_OFF] = "off",
-	[BUDDY_POLICY_OBSERVE] = "observe",
-	[BUDDY_POLICY_ADAPTIVE] = "adaptive",
-	[BUDDY_POLICY_ALWAYS_MAX] = "always-max",
-	[BUDDY_POLICY_EVACUATE] = "evacuate",
-};
+static const char * const bm_policy_names[] = BUDDY_POLICY_NAMES;
+static_assert(ARRAY_SIZE(bm_policy_names) == BUDDY_NR_POLICIES);
 
 static int bm_params_to_config(struct bm_config *cfg)
 {
@@ -163,7 +165,8 @@ err_stats:
 }
 
 /*
- * Reverse order of use: stop talking to userspace, then stop the work that
+ * Reverse order of use: stop talking to userspace (bm_genl_exit() takes
+ * itself off the events' sink before unregistering), then stop the work that
  * produces, then remove the hooks (each unregister waits for handlers in
  * flight), then flush what late producers queued, then free.
  */

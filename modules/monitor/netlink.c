@@ -47,20 +47,20 @@ static bool bm_genl_registered;
 /* ---- policies ------------------------------------------------------------ */
 
 static struct netlink_range_validation bm_eps_range = {
-	.min = BM_EVENTS_PER_SEC_MIN,
-	.max = BM_EVENTS_PER_SEC_MAX,
+	.min = BUDDY_EVENTS_PER_SEC_MIN,
+	.max = BUDDY_EVENTS_PER_SEC_MAX,
 };
 
 static struct netlink_range_validation bm_bgi_range = {
-	.min = BM_BG_INTERVAL_MIN_MS,
-	.max = BM_BG_INTERVAL_MAX_MS,
+	.min = BUDDY_BG_INTERVAL_MIN_MS,
+	.max = BUDDY_BG_INTERVAL_MAX_MS,
 };
 
 static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_LATENCY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_EVENTS_PER_SEC] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_eps_range),
 	[BUDDY_MON_CA_POLICY] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_POLICIES - 1),
-	[BUDDY_MON_CA_THRESHOLD] = NLA_POLICY_MAX(NLA_U32, 100),
+	[BUDDY_MON_CA_THRESHOLD] = NLA_POLICY_MAX(NLA_U32, BUDDY_THRESHOLD_MAX),
 	[BUDDY_MON_CA_MIN_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 	[BUDDY_MON_CA_BG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_BG_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
@@ -331,7 +331,7 @@ static int bm_put_order_stats(struct sk_buff *skb, const struct bm_totals *t,
 			     m->compact_result[o], BM_RESULTS) ||
 	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_DEFERRED,
 		       m->compact_deferred[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_ADAPTIVE, m->raises[o], pad) ||
+	    bm_put_u64(skb, BUDDY_MON_OA_RAISES, m->raises[o], pad) ||
 	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_REQUESTS, c->mt_req[o],
 			     BM_MTS) ||
 	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_FAILURES, c->mt_fail[o],
@@ -560,7 +560,7 @@ static int bm_put_background(struct sk_buff *skb)
 	    bm_put_u64(skb, BUDDY_MON_BA_TRIGGERS, c.triggers, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_BA_RATELIMITED, c.ratelimited, pad) ||
 	    bm_put_u64(skb, BUDDY_MON_BA_BLOCKS_GAINED, c.blocks_gained, pad) ||
-	    nla_put_u32(skb, BUDDY_MON_BA_LAST_FRAG_PCT, c.last_frag_pct)) {
+	    nla_put_u32(skb, BUDDY_MON_BA_LAST_UNUSABLE_PCT, c.last_unusable_pct)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -891,13 +891,13 @@ static struct genl_family bm_genl_family __ro_after_init = {
 
 /* ---- events ---------------------------------------------------------------- */
 
-bool bm_genl_has_listeners(void)
+static bool bm_genl_has_listeners(void)
 {
 	return READ_ONCE(bm_genl_registered) &&
 	       genl_has_listeners(&bm_genl_family, &init_net, 0);
 }
 
-int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
+static int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
 {
 	const int pad = BUDDY_MON_EV_A_PAD;
 	struct sk_buff *skb;
@@ -931,7 +931,7 @@ int bm_genl_send_event(const struct bm_event *ev, u64 dropped)
 	    nla_put_u32(skb, BUDDY_MON_EV_A_RESULT, ev->result))
 		goto nospace;
 	if ((ev->fields & BM_EVF_FRAG) &&
-	    nla_put_u32(skb, BUDDY_MON_EV_A_FRAG_PCT, ev->frag_pct))
+	    nla_put_u32(skb, BUDDY_MON_EV_A_UNUSABLE_PCT, ev->unusable_pct))
 		goto nospace;
 	if ((ev->fields & BM_EVF_TASK) &&
 	    (nla_put_u32(skb, BUDDY_MON_EV_A_PID, ev->pid) ||
@@ -944,6 +944,11 @@ nospace:
 	return -EMSGSIZE;
 }
 
+static const struct bm_event_sink bm_genl_event_sink = {
+	.has_listeners = bm_genl_has_listeners,
+	.send = bm_genl_send_event,
+};
+
 int bm_genl_init(void)
 {
 	int ret = genl_register_family(&bm_genl_family);
@@ -954,11 +959,14 @@ int bm_genl_init(void)
 		return ret;
 	}
 	WRITE_ONCE(bm_genl_registered, true);
+	bm_events_set_sink(&bm_genl_event_sink);
 	return 0;
 }
 
 void bm_genl_exit(void)
 {
+	/* Nothing sends to the family once this returns. */
+	bm_events_set_sink(NULL);
 	WRITE_ONCE(bm_genl_registered, false);
 	genl_unregister_family(&bm_genl_family);
 	/* No handler runs after unregistering: the snapshot is ours. */

@@ -5,17 +5,11 @@
 #ifndef _BM_NETLINK_H
 #define _BM_NETLINK_H
 
-#include <linux/types.h>
-
-struct bm_event;
-
+/*
+ * The top of the module: registers the family, then sets itself as the
+ * events' sink (monitor/events.h); exit clears the sink, then unregisters.
+ */
 int bm_genl_init(void);
 void bm_genl_exit(void);
-
-/* Lockless; false until the family is registered. */
-bool bm_genl_has_listeners(void);
-
-/* Process context. 0 if sent to at least one listener, else -errno. */
-int bm_genl_send_event(const struct bm_event *ev, u64 dropped);
 
 #endif /* _BM_NETLINK_H */

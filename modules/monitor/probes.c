@@ -407,7 +407,7 @@ struct bm_dc_ri {
 	u8 orig_prio;
 	u8 eff_prio;
 	u8 raised;
-	u16 frag_permille;
+	u16 unusable_permille;
 	u8 decided;
 	u8 evacuate;		/* read by evacuate.c's try_to_compact_pages hook */
 };
@@ -422,7 +422,7 @@ static void bm_dc_event(const struct bm_dc_ri *d, u32 type, u32 result)
 		.prio = bm_prio_to_uapi(d->eff_prio),
 		.orig_prio = bm_prio_to_uapi(d->orig_prio),
 		.result = result,
-		.frag_pct = d->frag_permille / 10,
+		.unusable_pct = d->unusable_permille / 10,
 	};
 
 	if (type == BUDDY_EV_COMPACT)
@@ -455,7 +455,7 @@ static int bm_dc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->eff_prio = dec.rewrite ? MIN_COMPACT_PRIORITY : prio;
 	d->raised = dec.rewrite;
 	d->decided = dec.decided;
-	d->frag_permille = dec.frag_permille;
+	d->unusable_permille = dec.unusable_permille;
 	d->evacuate = dec.evacuate;
 	bm_tuner_account_decision(order, &dec);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/buddy_monitor: one header line, then one row per order. The seed
- * paper's columns come first and keep their names and meaning:
+ * /proc/buddy_monitor: one header line, then one row per order. The first
+ * eight columns are a fixed format that scripts parse by name and position
+ * (tests/integration/monitor_views.sh, bench/overhead), so they come first
+ * and keep their names and meaning; new columns only go after them:
  *
  *   order req success fail slowpath compact adaptive frag_pct
  *
@@ -59,7 +61,7 @@ static int bm_proc_show(struct seq_file *m, void *v)
 			   o, c->success[o] + c->failure[o], c->success[o],
 			   c->failure[o], c->slowpath[o],
 			   x->compact_attempts[o], x->raises[o],
-			   bm_frag_permille_all(o) / 10, c->compact_reqs[o],
+			   bm_unusable_permille_all(o) / 10, c->compact_reqs[o],
 			   x->compact_prio[o][BUDDY_PRIO_SYNC_FULL],
 			   x->compact_prio[o][BUDDY_PRIO_SYNC_LIGHT],
 			   x->compact_prio[o][BUDDY_PRIO_ASYNC],

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The adaptive compaction tuner (course option A, the seed paper's idea on
- * a stock kernel): raise the priority of a direct compaction to
- * MIN_COMPACT_PRIORITY (COMPACT_PRIO_SYNC_FULL) when fragmentation is
- * high, otherwise leave the kernel's priority (defer the extra effort).
+ * The adaptive compaction tuner, on a stock kernel: raise the priority of
+ * a direct compaction to MIN_COMPACT_PRIORITY (COMPACT_PRIO_SYNC_FULL)
+ * when fragmentation is high, otherwise leave the kernel's priority (defer
+ * the extra effort): full-priority compaction is worth its cost only when
+ * free memory is too scattered for the request to succeed otherwise.
  *
  * Where: the entry of __alloc_pages_direct_compact(), whose fifth argument
  * is the priority (probes.c rewrites it). That is the one place every
@@ -21,8 +22,8 @@
  *   evacuate    keep the kernel's priority; when the rule below says so,
  *               have evacuate.c empty the cheapest emptiable block
  *
- * The rule: raise iff threshold == 0 or frag_permille > threshold * 10.
- * frag is the unusable free space index of the request's order (the share
+ * The rule: raise iff threshold == 0 or unusable_permille > threshold * 10.
+ * unusable_permille is the unusable free space index of the request's order (the share
  * of free memory in blocks too small for it, mm/vmstat.c), over the zones
  * the request may use (its zonelist up to gfp_zone(gfp) on this CPU's
  * node), read locklessly from free_area[].nr_free. Consequences, by design:
@@ -30,8 +31,10 @@
  * adaptive/100 behaves as off; threshold 0 always raises, including at an
  * index of exactly 0 (a compaction can be needed for watermark reasons
  * with every free page in large blocks), so adaptive/0 behaves as
- * always-max. For 1..99 the comparison is strict, as the issue states
- * ("fragmentation > threshold"), with permille resolution.
+ * always-max. For 1..99 the comparison is strict ("fragmentation above
+ * the threshold": at exactly the threshold the kernel's priority stands,
+ * which is what makes threshold 100 mean "never"), with permille
+ * resolution.
  *
  * Configuration is one packed word, written with WRITE_ONCE() by the
  * netlink handler and read once per decision with READ_ONCE(): a decision
@@ -79,14 +82,14 @@ void bm_tuner_decide(gfp_t gfp, unsigned int order, int prio,
 	dec->raise = false;
 	dec->rewrite = false;
 	dec->evacuate = false;
-	dec->frag_permille = 0;
+	dec->unusable_permille = 0;
 	if (cfg.policy == BUDDY_POLICY_OFF || order < cfg.min_order)
 		return;
 
 	/* Measured for every policy: events and counters report it. */
-	frag = bm_frag_permille_gfp(gfp, order);
+	frag = bm_unusable_permille_gfp(gfp, order);
 	dec->decided = true;
-	dec->frag_permille = frag;
+	dec->unusable_permille = frag;
 	switch (cfg.policy) {
 	case BUDDY_POLICY_ALWAYS_MAX:
 		dec->raise = true;

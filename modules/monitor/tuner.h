@@ -28,7 +28,7 @@ struct bm_tuner_decision {
 	bool raise;		/* the policy's answer: run at SYNC_FULL */
 	bool rewrite;		/* actually change the priority argument */
 	bool evacuate;		/* start the evacuate worker (evacuate.c) */
-	u16 frag_permille;	/* measured fragmentation, or 0 if not measured */
+	u16 unusable_permille;	/* measured fragmentation, or 0 if not measured */
 };
 
 /*
@@ -44,11 +44,11 @@ void bm_tuner_account_decision(unsigned int order,
 void bm_tuner_account_outcome(unsigned int order, bool raised,
 			      unsigned int uapi_result, bool got_page);
 
-/* raise iff threshold == 0 || frag_permille > threshold * 10 */
-static inline bool bm_tuner_over(unsigned int frag_permille,
+/* raise iff threshold == 0 || unusable_permille > threshold * 10 */
+static inline bool bm_tuner_over(unsigned int unusable_permille,
 				 unsigned int threshold)
 {
-	return threshold == 0 || frag_permille > threshold * 10;
+	return threshold == 0 || unusable_permille > threshold * 10;
 }
 
 #endif /* _BM_TUNER_H */

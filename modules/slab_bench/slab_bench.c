@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * slab_bench: in-kernel microbenchmarks of the slab allocator the running
- * kernel was built with (SLAB, SLUB or SLOB), for the slab study (issue 6).
+ * kernel was built with (SLAB, SLUB or SLOB), for the slab study
+ * (bench/slab-study/README.md).
  *
  * Interface (debugfs; mount -t debugfs none /sys/kernel/debug if needed):
  *
@@ -102,6 +103,7 @@ MODULE_PARM_DESC(batch, "default objects per batch (1..4096)");
 enum sb_test {
 	SB_PAIR, SB_BATCH, SB_CACHE, SB_CBATCH, SB_BULK, SB_XCPU, SB_NR_TESTS
 };
+
 static const char *const sb_test_names[SB_NR_TESTS] = {
 	"pair", "batch", "cache", "cbatch", "bulk", "xcpu"
 };
@@ -168,7 +170,7 @@ static int sb_cmp_u64(const void *a, const void *b)
 static void sb_emit_stats(struct sb_run *r, const char *key, u64 *v,
 			  unsigned int n)
 {
-	u64 sum = 0, var = 0, mean, med;
+	u64 sum = 0, var = 0, mean, med, sd;
 	unsigned int i;
 
 	sort(v, n, sizeof(*v), sb_cmp_u64, NULL);
@@ -182,19 +184,20 @@ static void sb_emit_stats(struct sb_run *r, const char *key, u64 *v,
 	}
 	var = n > 1 ? div_u64(var, n - 1) : 0;
 	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-#define SB_X100(x) (x) / 100, (x) % 100
-	sb_emit(r, "\"%s\":{\"min\":%llu.%02llu,\"median\":%llu.%02llu,"
-		"\"mean\":%llu.%02llu,\"stddev\":%llu.%02llu}", key,
-		SB_X100(v[0]), SB_X100(med), SB_X100(mean),
-		SB_X100((u64)int_sqrt64(var)));
-#undef SB_X100
+	sd = int_sqrt64(var);
+	/* The samples are hundredths: print each figure as x.yy. */
+	sb_emit(r,
+		"\"%s\":{\"min\":%llu.%02llu,\"median\":%llu.%02llu,\"mean\":%llu.%02llu,\"stddev\":%llu.%02llu}",
+		key, v[0] / 100, v[0] % 100, med / 100, med % 100,
+		mean / 100, mean % 100, sd / 100, sd % 100);
 }
 
 static void sb_emit_result(struct sb_run *r, const char *test,
 			   unsigned int size, unsigned int ops)
 {
-	sb_emit(r, "{\"type\":\"result\",\"test\":\"%s\",\"size\":%u,"
-		"\"ops\":%u,\"reps\":%u,", test, size, ops, r->p.reps);
+	sb_emit(r,
+		"{\"type\":\"result\",\"test\":\"%s\",\"size\":%u,\"ops\":%u,\"reps\":%u,",
+		test, size, ops, r->p.reps);
 	sb_emit_stats(r, "ns", r->ns, r->p.reps);
 	sb_emit(r, ",");
 	sb_emit_stats(r, "cycles", r->cyc, r->p.reps);
@@ -423,8 +426,8 @@ static int sb_run_tests(struct sb_run *r)
 	unsigned int s;
 	int err = 0;
 
-	sb_emit(r, "{\"type\":\"meta\",\"allocator\":\"%s\",\"release\":\"%s\","
-		"\"tsc_khz\":%u,\"cpus\":%u,\"reps\":%u,\"iters\":%u,\"batch\":%u}\n",
+	sb_emit(r,
+		"{\"type\":\"meta\",\"allocator\":\"%s\",\"release\":\"%s\",\"tsc_khz\":%u,\"cpus\":%u,\"reps\":%u,\"iters\":%u,\"batch\":%u}\n",
 		SB_ALLOCATOR, utsname()->release, tsc_khz, num_online_cpus(),
 		r->p.reps, r->p.iters, r->p.batch);
 
@@ -441,8 +444,8 @@ static int sb_run_tests(struct sb_run *r)
 	if (!err && r->p.tests & BIT(SB_BULK))
 		err = sb_bulk(r);
 	if (!err && r->p.tests & BIT(SB_XCPU) && !r->helper)
-		sb_emit(r, "{\"type\":\"skipped\",\"test\":\"xcpu\","
-			"\"reason\":\"CPU 1 is not online\"}\n");
+		sb_emit(r,
+			"{\"type\":\"skipped\",\"test\":\"xcpu\",\"reason\":\"CPU 1 is not online\"}\n");
 	else if (!err && r->p.tests & BIT(SB_XCPU))
 		for (s = 0; !err && s < ARRAY_SIZE(sb_sizes); s++)
 			err = sb_xcpu(r, sb_sizes[s]);

@@ -22,6 +22,13 @@
  * are X + 1 (type 0 is reserved by netlink), each carrying one u64. Absent
  * entries are zero. The kernel emits every index, zeros included.
  *
+ * Fragmentation, wherever it is compared with the threshold or reported
+ * as a single figure (BUDDY_MON_BA_LAST_UNUSABLE_PCT,
+ * BUDDY_MON_EV_A_UNUSABLE_PCT), is the kernel's unusable free space index
+ * of the order (the share of free pages in blocks too small for it), in
+ * percent like the threshold. The module decides on the same index in
+ * per-mille, so 80.5 % is over a threshold of 80.
+ *
  * Errors: requests are validated strictly against per-level nla_policy;
  * a malformed or out-of-range request fails with -EINVAL (or -ERANGE) and
  * an extack message naming the attribute, and changes nothing.
@@ -140,6 +147,17 @@
  */
 #define BUDDY_LIMIT_SLICE_BLOCKS 8192
 
+/*
+ * Limits of the configuration (enum buddy_mon_config_attr). The module's
+ * request policy and its module-parameter check use these, and libbuddyctl
+ * checks an update against them before sending it.
+ */
+#define BUDDY_THRESHOLD_MAX		100	/* percent; the minimum is 0 */
+#define BUDDY_EVENTS_PER_SEC_MIN	1
+#define BUDDY_EVENTS_PER_SEC_MAX	100000
+#define BUDDY_BG_INTERVAL_MIN_MS	100
+#define BUDDY_BG_INTERVAL_MAX_MS	60000
+
 /* Stable userspace mirrors of kernel enums; the module maps to these. */
 enum buddy_compact_prio {
 	BUDDY_PRIO_SYNC_FULL = 0,	/* MIN_COMPACT_PRIORITY */
@@ -180,6 +198,20 @@ enum buddy_tuner_policy {
 	BUDDY_NR_POLICIES
 };
 
+/*
+ * Names, in enum order, of the values above: what the module parameters
+ * accept and what userspace prints in text, JSON and Prometheus labels.
+ * Each is an initializer for an array of strings, usable from C and C++.
+ */
+#define BUDDY_PRIO_NAMES { "sync_full", "sync_light", "async" }
+#define BUDDY_COMPACT_RESULT_NAMES { "not_suitable_zone", "skipped", \
+	"deferred", "no_suitable_page", "continue", "complete", \
+	"partial_skipped", "contended", "success" }
+#define BUDDY_MT_NAMES { "unmovable", "movable", "reclaimable", \
+	"highatomic", "cma", "isolate" }
+#define BUDDY_POLICY_NAMES { "off", "observe", "adaptive", "always-max", \
+	"evacuate" }
+
 enum buddy_mon_cmd {
 	BUDDY_MON_CMD_UNSPEC,
 	BUDDY_MON_CMD_GET_INFO,
@@ -193,6 +225,7 @@ enum buddy_mon_cmd {
 	BUDDY_MON_CMD_EVENT,
 	__BUDDY_MON_CMD_LAST
 };
+
 #define BUDDY_MON_CMD_MAX (__BUDDY_MON_CMD_LAST - 1)
 
 enum buddy_mon_attr {
@@ -227,6 +260,7 @@ enum buddy_mon_attr {
 	BUDDY_MON_A_FULL_SCAN,
 	__BUDDY_MON_A_LAST
 };
+
 #define BUDDY_MON_A_MAX (__BUDDY_MON_A_LAST - 1)
 
 /* Per-order behaviour counters. All u64 unless noted. */
@@ -241,7 +275,8 @@ enum buddy_mon_order_attr {
 	BUDDY_MON_OA_COMPACT_PRIO,	/* array of u64 indexed by enum buddy_compact_prio */
 	BUDDY_MON_OA_COMPACT_RESULT,	/* array of u64 indexed by enum buddy_compact_result */
 	BUDDY_MON_OA_COMPACT_DEFERRED,	/* compaction_deferred() said skip, per zone */
-	BUDDY_MON_OA_ADAPTIVE,		/* tuner priority raises */
+	/* u64 tuner priority raises: BUDDY_MON_TA_RAISES, repeated here */
+	BUDDY_MON_OA_RAISES,
 	BUDDY_MON_OA_MT_REQUESTS,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_MT_FAILURES,	/* array of u64 indexed by enum buddy_migratetype */
 	BUDDY_MON_OA_PAD,
@@ -256,6 +291,7 @@ enum buddy_mon_order_attr {
 	BUDDY_MON_OA_COMPACT_PAGES,	/* u64 direct compactions that returned a page */
 	__BUDDY_MON_OA_LAST
 };
+
 #define BUDDY_MON_OA_MAX (__BUDDY_MON_OA_LAST - 1)
 
 /* One kmem:mm_page_alloc_extfrag key and its count. */
@@ -270,6 +306,7 @@ enum buddy_mon_fallback_attr {
 	BUDDY_MON_FA_PAD,
 	__BUDDY_MON_FA_LAST
 };
+
 #define BUDDY_MON_FA_MAX (__BUDDY_MON_FA_LAST - 1)
 
 enum buddy_mon_latency_attr {
@@ -293,6 +330,7 @@ enum buddy_mon_latency_attr {
 	BUDDY_MON_LA_PAD,
 	__BUDDY_MON_LA_LAST
 };
+
 #define BUDDY_MON_LA_MAX (__BUDDY_MON_LA_LAST - 1)
 
 /* One populated zone's state, computed on demand (or a shared snapshot). */
@@ -321,8 +359,10 @@ enum buddy_mon_zone_attr {
 	 */
 	BUDDY_MON_ZA_UNUSABLE_INDEX,
 	BUDDY_MON_ZA_EXTFRAG_INDEX,
-	/* u32: this zone's weighted share of the node's proactive-compaction
-	 * score (fragmentation_score_zone_weighted) */
+	/*
+	 * u32: this zone's weighted share of the node's proactive-compaction
+	 * score (fragmentation_score_zone_weighted)
+	 */
 	BUDDY_MON_ZA_PROACTIVE_SCORE,
 	/* u32: the node's proactive-compaction score (sum over its zones) */
 	BUDDY_MON_ZA_NODE_PROACTIVE_SCORE,
@@ -353,20 +393,22 @@ enum buddy_mon_zone_attr {
 	BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS,
 	__BUDDY_MON_ZA_LAST
 };
+
 #define BUDDY_MON_ZA_MAX (__BUDDY_MON_ZA_LAST - 1)
 
 enum buddy_mon_config_attr {
 	BUDDY_MON_CA_UNSPEC,
 	BUDDY_MON_CA_LATENCY,		/* u8 0/1: latency capture */
-	BUDDY_MON_CA_EVENTS_PER_SEC,	/* u32 1..100000: event rate limit */
+	BUDDY_MON_CA_EVENTS_PER_SEC,	/* u32 BUDDY_EVENTS_PER_SEC_MIN..MAX */
 	BUDDY_MON_CA_POLICY,		/* u32 enum buddy_tuner_policy */
-	BUDDY_MON_CA_THRESHOLD,		/* u32 0..100 percent */
-	BUDDY_MON_CA_MIN_ORDER,		/* u32 0..10 */
+	BUDDY_MON_CA_THRESHOLD,		/* u32 0..BUDDY_THRESHOLD_MAX percent */
+	BUDDY_MON_CA_MIN_ORDER,		/* u32 0..BUDDY_NR_ORDERS-1 */
 	BUDDY_MON_CA_BG_ENABLED,	/* u8 0/1 */
-	BUDDY_MON_CA_BG_ORDER,		/* u32 0..10 */
-	BUDDY_MON_CA_BG_INTERVAL_MS,	/* u32 100..60000 */
+	BUDDY_MON_CA_BG_ORDER,		/* u32 0..BUDDY_NR_ORDERS-1 */
+	BUDDY_MON_CA_BG_INTERVAL_MS,	/* u32 BUDDY_BG_INTERVAL_MIN_MS..MAX_MS */
 	__BUDDY_MON_CA_LAST
 };
+
 #define BUDDY_MON_CA_MAX (__BUDDY_MON_CA_LAST - 1)
 
 enum buddy_mon_tuner_attr {
@@ -383,6 +425,7 @@ enum buddy_mon_tuner_attr {
 	BUDDY_MON_TA_PAD,
 	__BUDDY_MON_TA_LAST
 };
+
 #define BUDDY_MON_TA_MAX (__BUDDY_MON_TA_LAST - 1)
 
 enum buddy_mon_background_attr {
@@ -391,10 +434,11 @@ enum buddy_mon_background_attr {
 	BUDDY_MON_BA_TRIGGERS,		/* u64 compactions started */
 	BUDDY_MON_BA_RATELIMITED,	/* u64 triggers suppressed by the rate limit */
 	BUDDY_MON_BA_BLOCKS_GAINED,	/* u64 free target-order blocks gained after triggers */
-	BUDDY_MON_BA_LAST_FRAG_PCT,	/* u32 last measured fragmentation */
+	BUDDY_MON_BA_LAST_UNUSABLE_PCT,	/* u32 last measured fragmentation, percent */
 	BUDDY_MON_BA_PAD,
 	__BUDDY_MON_BA_LAST
 };
+
 #define BUDDY_MON_BA_MAX (__BUDDY_MON_BA_LAST - 1)
 
 /* The evacuate policy (see modules/monitor/evacuate.c). */
@@ -413,6 +457,7 @@ enum buddy_mon_evacuator_attr {
 	BUDDY_MON_VA_PAD,
 	__BUDDY_MON_VA_LAST
 };
+
 #define BUDDY_MON_VA_MAX (__BUDDY_MON_VA_LAST - 1)
 
 enum buddy_mon_event_type {
@@ -422,6 +467,8 @@ enum buddy_mon_event_type {
 	BUDDY_EV_BACKGROUND,		/* the background trigger fired */
 	BUDDY_NR_EVENT_TYPES
 };
+
+#define BUDDY_EV_NAMES { "alloc_fail", "compact", "tuner", "background" }
 
 enum buddy_mon_event_attr {
 	BUDDY_MON_EV_A_UNSPEC,
@@ -433,7 +480,7 @@ enum buddy_mon_event_attr {
 	BUDDY_MON_EV_A_PRIO,		/* u32 enum buddy_compact_prio (effective) */
 	BUDDY_MON_EV_A_ORIG_PRIO,	/* u32 the kernel's own priority */
 	BUDDY_MON_EV_A_RESULT,		/* u32 enum buddy_compact_result */
-	BUDDY_MON_EV_A_FRAG_PCT,	/* u32 */
+	BUDDY_MON_EV_A_UNUSABLE_PCT,	/* u32 fragmentation of ORDER, percent */
 	BUDDY_MON_EV_A_CPU,		/* u32 */
 	BUDDY_MON_EV_A_PID,		/* u32 */
 	BUDDY_MON_EV_A_COMM,		/* string */
@@ -441,6 +488,7 @@ enum buddy_mon_event_attr {
 	BUDDY_MON_EV_A_PAD,
 	__BUDDY_MON_EV_A_LAST
 };
+
 #define BUDDY_MON_EV_A_MAX (__BUDDY_MON_EV_A_LAST - 1)
 
 /*
@@ -448,10 +496,12 @@ enum buddy_mon_event_attr {
  * "buddy_hot": high_order_test.ko
  *
  * BUDDY_HOT_CMD_RUN (admin): start a run in a kernel thread and return at
- *   once. Attributes: BUDDY_HOT_A_ORDER (0..10, default 10), _COUNT
- *   (1..65536), _GFP_MODE (enum buddy_hot_gfp_mode), _HOLD_UNTIL_FAIL (u8),
- *   _PAUSE_US (u32 0..10000000). -EBUSY while a run is active or blocks
- *   from an earlier run are still held.
+ *   once. Attributes: BUDDY_HOT_A_ORDER (0..BUDDY_NR_ORDERS-1, default
+ *   BUDDY_HOT_DEFAULT_ORDER), _COUNT (1..BUDDY_HOT_MAX_COUNT, default
+ *   BUDDY_HOT_DEFAULT_COUNT), _GFP_MODE (enum buddy_hot_gfp_mode),
+ *   _HOLD_UNTIL_FAIL (u8), _PAUSE_US (u32 0..BUDDY_HOT_MAX_PAUSE_US).
+ *   -EBUSY while a run is active or blocks from an earlier run are still
+ *   held.
  * BUDDY_HOT_CMD_STATUS: progress and totals (enum buddy_hot_attr).
  * BUDDY_HOT_CMD_GET_ATTEMPTS (dump): one BUDDY_HOT_A_ATTEMPT nest per
  *   attempt of the last run, enum buddy_hot_attempt_attr. BUDDY_HOT_AA_PFN
@@ -461,7 +511,11 @@ enum buddy_mon_event_attr {
  */
 #define BUDDY_HOT_GENL_NAME "buddy_hot"
 #define BUDDY_HOT_GENL_VERSION 1
+/* RUN limits, and the defaults of what a request leaves out */
 #define BUDDY_HOT_MAX_COUNT 65536
+#define BUDDY_HOT_MAX_PAUSE_US 10000000
+#define BUDDY_HOT_DEFAULT_ORDER 10
+#define BUDDY_HOT_DEFAULT_COUNT 64
 
 enum buddy_hot_gfp_mode {
 	/* GFP_KERNEL | __GFP_NOWARN: unmovable, the driver case */
@@ -480,12 +534,16 @@ enum buddy_hot_gfp_mode {
 	BUDDY_HOT_NR_GFP_MODES
 };
 
+#define BUDDY_HOT_GFP_NAMES { "kernel", "retry", "light" }
+
 enum buddy_hot_state {
 	BUDDY_HOT_IDLE,
 	BUDDY_HOT_RUNNING,
 	BUDDY_HOT_DONE,		/* finished, blocks held until RELEASE */
 	BUDDY_HOT_NR_STATES
 };
+
+#define BUDDY_HOT_STATE_NAMES { "idle", "running", "done" }
 
 /* Why the last run stopped making attempts (BUDDY_HOT_A_STOP_REASON). */
 enum buddy_hot_stop_reason {
@@ -497,6 +555,9 @@ enum buddy_hot_stop_reason {
 	BUDDY_HOT_NR_STOP_REASONS
 };
 
+#define BUDDY_HOT_STOP_NAMES { "none", "count", "failed", "released", \
+	"mem_floor" }
+
 enum buddy_hot_cmd {
 	BUDDY_HOT_CMD_UNSPEC,
 	BUDDY_HOT_CMD_RUN,
@@ -505,6 +566,7 @@ enum buddy_hot_cmd {
 	BUDDY_HOT_CMD_RELEASE,
 	__BUDDY_HOT_CMD_LAST
 };
+
 #define BUDDY_HOT_CMD_MAX (__BUDDY_HOT_CMD_LAST - 1)
 
 enum buddy_hot_attr {
@@ -526,6 +588,7 @@ enum buddy_hot_attr {
 	BUDDY_HOT_A_MIN_FREE_PAGES,	/* u64 safety floor (MemAvailable) of the run */
 	__BUDDY_HOT_A_LAST
 };
+
 #define BUDDY_HOT_A_MAX (__BUDDY_HOT_A_LAST - 1)
 
 enum buddy_hot_attempt_attr {
@@ -537,6 +600,7 @@ enum buddy_hot_attempt_attr {
 	BUDDY_HOT_AA_PAD,
 	__BUDDY_HOT_AA_LAST
 };
+
 #define BUDDY_HOT_AA_MAX (__BUDDY_HOT_AA_LAST - 1)
 
 /*
@@ -557,6 +621,12 @@ enum buddy_hot_attempt_attr {
  */
 #define BUDDY_FRAG_GENL_NAME "buddy_frag"
 #define BUDDY_FRAG_GENL_VERSION 1
+/* PIN limits, and the defaults of what a request leaves out */
+#define BUDDY_FRAG_MAX_PIN_PERCENT 100		/* the minimum is 0 */
+#define BUDDY_FRAG_MIN_SWEEP_PERCENT 1
+#define BUDDY_FRAG_MAX_SWEEP_PERCENT 95
+#define BUDDY_FRAG_DEFAULT_PIN_PERCENT 50
+#define BUDDY_FRAG_DEFAULT_SWEEP_PERCENT 90
 
 /* Why the last PIN sweep stopped (BUDDY_FRAG_A_SWEEP_STOP). */
 enum buddy_frag_sweep_stop {
@@ -567,6 +637,9 @@ enum buddy_frag_sweep_stop {
 	BUDDY_FRAG_NR_SWEEP_STOPS
 };
 
+#define BUDDY_FRAG_SWEEP_STOP_NAMES { "none", "target", "alloc_failed", \
+	"mem_floor" }
+
 enum buddy_frag_cmd {
 	BUDDY_FRAG_CMD_UNSPEC,
 	BUDDY_FRAG_CMD_PIN,
@@ -574,12 +647,13 @@ enum buddy_frag_cmd {
 	BUDDY_FRAG_CMD_RELEASE,
 	__BUDDY_FRAG_CMD_LAST
 };
+
 #define BUDDY_FRAG_CMD_MAX (__BUDDY_FRAG_CMD_LAST - 1)
 
 enum buddy_frag_attr {
 	BUDDY_FRAG_A_UNSPEC,
-	BUDDY_FRAG_A_PIN_PERCENT,	/* u32 0..100 */
-	BUDDY_FRAG_A_SWEEP_PERCENT,	/* u32 1..95 */
+	BUDDY_FRAG_A_PIN_PERCENT,	/* u32 0..BUDDY_FRAG_MAX_PIN_PERCENT */
+	BUDDY_FRAG_A_SWEEP_PERCENT,	/* u32 BUDDY_FRAG_MIN..MAX_SWEEP_PERCENT */
 	BUDDY_FRAG_A_SEED,		/* u32 */
 	BUDDY_FRAG_A_PINNED_PAGES,	/* u64 */
 	BUDDY_FRAG_A_PINNED_BLOCKS,	/* u64 order-10 blocks holding a pinned page */
@@ -598,6 +672,7 @@ enum buddy_frag_attr {
 	BUDDY_FRAG_A_RELABEL_PAGES,	/* u64 pages the movable sweep took */
 	__BUDDY_FRAG_A_LAST
 };
+
 #define BUDDY_FRAG_A_MAX (__BUDDY_FRAG_A_LAST - 1)
 
 #endif /* _UAPI_BUDDYCTL_H */

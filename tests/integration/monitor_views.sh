@@ -14,7 +14,7 @@
 load_monitor
 load_hot
 
-# /proc/buddy_monitor: the seed paper's columns first, one row per order.
+# /proc/buddy_monitor: the fixed columns scripts parse first, one row per order.
 head -n1 /proc/buddy_monitor | grep -q '^order *req *success *fail *slowpath *compact *adaptive *frag_pct' ||
 	fail "unexpected header: $(head -n1 /proc/buddy_monitor)"
 rows=$(tail -n +2 /proc/buddy_monitor | grep -c '^ *[0-9]')

@@ -63,6 +63,26 @@ TEST(ParseUintTest, RangeAndGarbage) {
   }
 }
 
+TEST(ParseUintTest, WithoutRangeRefusesOnlyWhatIsNotAU32) {
+  EXPECT_EQ(*ParseUint("101", "threshold"), 101u);
+  EXPECT_EQ(*ParseUint("4294967295", "seed"), 4294967295u);
+  for (const char* bad : {"-1", "abc", "", "1.5", "4294967296"}) {
+    auto v = ParseUint(bad, "threshold");
+    ASSERT_FALSE(v.ok()) << bad;
+    EXPECT_TRUE(IsBadValue(v.status()));
+    EXPECT_EQ(v.status().message(),
+              std::string("invalid threshold '") + bad + "': not a 32-bit unsigned integer");
+  }
+}
+
+TEST(RefusedValueTest, LibraryRefusalBecomesOneBadValueLine) {
+  EXPECT_TRUE(RefusedValue(absl::OkStatus()).ok());
+  absl::Status st =
+      RefusedValue(absl::InvalidArgumentError("invalid threshold 101: must be 0..100"));
+  EXPECT_TRUE(IsBadValue(st));
+  EXPECT_EQ(st.message(), "invalid threshold 101: must be 0..100");
+}
+
 TEST(ParseDurationTest, UnitsAndBareSeconds) {
   EXPECT_EQ(*ParseDurationArg("1s", "interval"), absl::Seconds(1));
   EXPECT_EQ(*ParseDurationArg("500ms", "interval"), absl::Milliseconds(500));

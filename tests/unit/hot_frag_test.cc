@@ -58,19 +58,8 @@ TEST(HotTestTest, BadParamsAreRefusedBeforeSending) {
 
 TEST(HotTestTest, StatusAndAttemptsAcrossDumpParts) {
   auto fake = MakeFake();
-  NlReply st(kHotId, BUDDY_HOT_CMD_STATUS);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_STATE, BUDDY_HOT_DONE);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_ORDER, 10);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_COUNT, 3);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_MODE, BUDDY_HOT_GFP_RETRY);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_ATTEMPTS_DONE, 3);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_SUCCESSES, 2);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_HELD, 2);
-  st.PutU64Padded(BUDDY_HOT_A_ELAPSED_NS, 7000000, BUDDY_HOT_A_PAD);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_STOP_REASON, BUDDY_HOT_STOP_COUNT);
-  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_FLAGS, 0x4cc0);
-  st.PutU64Padded(BUDDY_HOT_A_MIN_FREE_PAGES, 8192, BUDDY_HOT_A_PAD);
-  fake->Reply(kHotId, BUDDY_HOT_CMD_STATUS, {st.Take()});
+  fake->Reply(kHotId, BUDDY_HOT_CMD_STATUS,
+              {::buddyctl::testing::HotStatusReply(BUDDY_HOT_DONE, 3, 2, 2, BUDDY_HOT_STOP_COUNT)});
 
   auto attempt = [](NlReply& r, uint32_t i, bool ok, uint64_t lat) {
     nlattr* a = nla_nest_start(r.msg(), BUDDY_HOT_A_ATTEMPT);

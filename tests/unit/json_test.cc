@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// JSON field names are a contract (the issue fixes some; tools read all).
+// JSON field names are a contract: the report, `buddyctl record` files and
+// users' scripts read them, so a rename breaks them silently.
 #include "buddyctl/json.h"
 
 #include <gtest/gtest.h>

@@ -35,7 +35,7 @@ TEST(MonitorTest, GetStatsParsesEveryField) {
   EXPECT_EQ(o9.compact_by_result[0], 1u);
   EXPECT_EQ(o9.compact_by_result[kCompactResultSuccess], 109u);
   EXPECT_EQ(o9.compact_deferred, 49u);
-  EXPECT_EQ(o9.adaptive, 59u);
+  EXPECT_EQ(o9.raises, 59u);
   EXPECT_EQ(o9.requests_by_mt, (std::array<uint64_t, 6>{10, 20, 30, 40, 0, 0}));
   EXPECT_EQ(o9.failures_by_mt, (std::array<uint64_t, 6>{1, 2, 0, 0, 0, 0}));
   EXPECT_EQ(o9.compact_requests, 9u);
@@ -85,12 +85,70 @@ TEST(MonitorTest, TruncatedAttributeIsAnErrorNotAZero) {
   nla_put_u32(r.msg(), BUDDY_MON_OA_REQUESTS, 5);  // u32 where a u64 belongs
   nla_nest_end(r.msg(), os);
   nla_nest_end(r.msg(), list);
+  nla_nest_end_keep_empty(r.msg(), nla_nest_start(r.msg(), BUDDY_MON_A_FALLBACKS));
+  for (int a : {BUDDY_MON_A_SLOWPATH_MISSED, BUDDY_MON_A_EVENTS_DROPPED, BUDDY_MON_A_EVENTS_SENT,
+                BUDDY_MON_A_RESET_TIME_NS, BUDDY_MON_A_NOW_NS}) {
+    r.PutU64Padded(a, 0, BUDDY_MON_A_PAD);
+  }
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_STATS, {r.Take()});
   auto mon = Monitor::Open(fake);
   ASSERT_TRUE(mon.ok());
   auto s = mon->GetStats();
   EXPECT_FALSE(s.ok());
-  EXPECT_THAT(std::string(s.status().message()), ::testing::HasSubstr("too short for u64"));
+  EXPECT_THAT(std::string(s.status().message()),
+              ::testing::HasSubstr("malformed stats: order reply"));
+}
+
+TEST(MonitorTest, MissingRequiredAttributeIsAnErrorNamingIt) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  // An info reply from a module that predates BUDDY_MON_A_MAX_SCAN_NS.
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_INFO);
+  nla_put_u32(r.msg(), BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION);
+  nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, "6.1.0-56-amd64");
+  nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
+  ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
+  r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto info = mon->Info();
+  ASSERT_FALSE(info.ok());
+  EXPECT_THAT(std::string(info.status().message()),
+              ::testing::HasSubstr("info reply: BUDDY_MON_A_MAX_SCAN_NS is missing"));
+}
+
+TEST(MonitorTest, MissingAttributeInANestIsAnErrorNotAZero) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_CONFIG);
+  nlattr* c = nla_nest_start(r.msg(), BUDDY_MON_A_CONFIG);
+  nla_put_u8(r.msg(), BUDDY_MON_CA_LATENCY, 1);
+  nla_put_u32(r.msg(), BUDDY_MON_CA_POLICY, BUDDY_POLICY_ADAPTIVE);
+  nla_nest_end(r.msg(), c);  // no threshold, no rate, ...
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto cfg = mon->GetConfig();
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(cfg.status().message()),
+              ::testing::HasSubstr("config reply: BUDDY_MON_CA_EVENTS_PER_SEC is missing"));
+}
+
+TEST(MonitorTest, MissingArrayInAListedNestIsAnError) {
+  auto fake = ::buddyctl::testing::MakeFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_LATENCY);
+  nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
+  nlattr* l = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_LATENCY);
+  nla_put_u32(r.msg(), BUDDY_MON_LA_ORDER, 9);
+  nla_nest_end(r.msg(), l);
+  nla_nest_end(r.msg(), list);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto lat = mon->GetLatency();
+  ASSERT_FALSE(lat.ok());
+  EXPECT_THAT(std::string(lat.status().message()),
+              ::testing::HasSubstr("latency: order reply: BUDDY_MON_LA_FAST_HIST is missing"));
 }
 
 TEST(MonitorTest, GetLatencyParsesHistograms) {
@@ -178,7 +236,7 @@ TEST(MonitorTest, GetTunerStatsAndConfig) {
   EXPECT_EQ(t->background.checks, 100u);
   EXPECT_EQ(t->background.triggers, 7u);
   EXPECT_EQ(t->background.blocks_gained, 21u);
-  EXPECT_EQ(t->background.last_frag_pct, 88u);
+  EXPECT_EQ(t->background.last_unusable_pct, 88u);
   EXPECT_EQ(t->evacuator.requests, 61u);
   EXPECT_EQ(t->evacuator.scans, 9u);
   EXPECT_EQ(t->evacuator.attempts, 60u);
@@ -258,8 +316,7 @@ TEST(MonitorTest, SetConfigValidatesBeforeSending) {
   ASSERT_TRUE(mon.ok());
   ConfigUpdate u;
   u.threshold = 101;
-  EXPECT_EQ(mon->SetConfig(u).status().message(),
-            "invalid threshold 101: must be 0..100 (percent)");
+  EXPECT_EQ(mon->SetConfig(u).status().message(), "invalid threshold 101: must be 0..100");
   ConfigUpdate m;
   m.min_order = 11;
   EXPECT_EQ(mon->SetConfig(m).status().message(), "invalid min_order 11: must be 0..10");

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 #include <linux/genetlink.h>
+#include <netlink/attr.h>
+
+#include <string>
 
 #include "buddyctl/family.h"
 
@@ -58,8 +61,11 @@ TEST(NetlinkTransportTest, DumpReturnsEveryPart) {
   bool saw_ctrl = false;
   for (const Message& m : *replies) {
     EXPECT_EQ(m.type(), GENL_ID_CTRL);
-    AttrTable a(m.attrs(), m.attrs_len(), CTRL_ATTR_MAX);
-    saw_ctrl = saw_ctrl || a.Str(CTRL_ATTR_FAMILY_NAME) == "nlctrl";
+    nlattr* tb[CTRL_ATTR_MAX + 1] = {};
+    ASSERT_EQ(nla_parse(tb, CTRL_ATTR_MAX, const_cast<nlattr*>(m.attrs()), m.attrs_len(), nullptr),
+              0);
+    saw_ctrl = saw_ctrl || (tb[CTRL_ATTR_FAMILY_NAME] != nullptr &&
+                            std::string(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME])) == "nlctrl");
   }
   EXPECT_TRUE(saw_ctrl);
   // The socket is still in step after a dump: a doit works.

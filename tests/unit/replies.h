@@ -29,7 +29,7 @@ inline Message StatsReply(const std::vector<uint32_t>& orders, uint64_t now_ns =
     r.PutU64Array(BUDDY_MON_OA_COMPACT_PRIO, {o, 2ULL * o, 3ULL * o});
     r.PutU64Array(BUDDY_MON_OA_COMPACT_RESULT, {1, 2, 3, 4, 5, 6, 7, 8, 100ULL + o});
     r.PutU64Padded(BUDDY_MON_OA_COMPACT_DEFERRED, 40 + o, BUDDY_MON_OA_PAD);
-    r.PutU64Padded(BUDDY_MON_OA_ADAPTIVE, 50 + o, BUDDY_MON_OA_PAD);
+    r.PutU64Padded(BUDDY_MON_OA_RAISES, 50 + o, BUDDY_MON_OA_PAD);
     r.PutU64Array(BUDDY_MON_OA_MT_REQUESTS, {10, 20, 30, 40, 0, 0});
     r.PutU64Array(BUDDY_MON_OA_MT_FAILURES, {1, 2, 0, 0, 0, 0});
     r.PutU64Padded(BUDDY_MON_OA_COMPACT_REQUESTS, o, BUDDY_MON_OA_PAD);
@@ -108,6 +108,8 @@ inline Message ZoneReply(uint32_t node, const char* name, std::vector<uint64_t> 
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_TOTAL, 200, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_FREE, 12, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_BLOCKS_RECOVERABLE, 150, BUDDY_MON_ZA_PAD);
+  nla_put_u32(r.msg(), BUDDY_MON_ZA_FREE_BLOCKS_DERIVED, 0);
+  r.PutU64Padded(BUDDY_MON_ZA_AGE_NS, 0, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_LIMIT_AGE_NS, 3000000000, BUDDY_MON_ZA_PAD);
   r.PutU64Padded(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS, 64, BUDDY_MON_ZA_PAD);
   return r.Take();
@@ -144,7 +146,7 @@ inline Message TunerReply(bool with_evacuator = true) {
   nla_put_u64(r.msg(), BUDDY_MON_BA_TRIGGERS, 7);
   nla_put_u64(r.msg(), BUDDY_MON_BA_RATELIMITED, 3);
   nla_put_u64(r.msg(), BUDDY_MON_BA_BLOCKS_GAINED, 21);
-  nla_put_u32(r.msg(), BUDDY_MON_BA_LAST_FRAG_PCT, 88);
+  nla_put_u32(r.msg(), BUDDY_MON_BA_LAST_UNUSABLE_PCT, 88);
   nla_nest_end(r.msg(), bg);
   if (with_evacuator) {
     nlattr* ev = nla_nest_start(r.msg(), BUDDY_MON_A_EVACUATOR);
@@ -209,7 +211,29 @@ inline Message InfoReply(const char* release = "6.1.0-56-amd64") {
   nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, release);
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
   PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
+  r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   return r.Take();
+}
+
+// A hot STATUS reply with every attribute the module sends.
+inline Message HotStatusReply(uint32_t state, uint32_t done, uint32_t successes, uint32_t held,
+                              uint32_t stop) {
+  NlReply st(kHotId, BUDDY_HOT_CMD_STATUS);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_STATE, state);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_ORDER, 10);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_COUNT, 3);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_MODE, BUDDY_HOT_GFP_RETRY);
+  nla_put_u8(st.msg(), BUDDY_HOT_A_HOLD_UNTIL_FAIL, 0);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_PAUSE_US, 0);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_ATTEMPTS_DONE, done);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_SUCCESSES, successes);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_HELD, held);
+  st.PutU64Padded(BUDDY_HOT_A_ELAPSED_NS, 7000000, BUDDY_HOT_A_PAD);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_STOP_REASON, stop);
+  nla_put_u32(st.msg(), BUDDY_HOT_A_GFP_FLAGS, 0x4cc0);
+  st.PutU64Padded(BUDDY_HOT_A_MIN_FREE_PAGES, 8192, BUDDY_HOT_A_PAD);
+  return st.Take();
 }
 
 inline std::shared_ptr<FakeTransport> MonitorFake() {

@@ -6,7 +6,10 @@
 // Conventions: snake_case names; enum-indexed arrays become objects keyed by
 // the names of types.h (e.g. "compact_by_prio": {"sync_full": 0, ...});
 // fragmentation indices stay integers times 1000 ("..._x1000") as the
-// kernel reports them; optional event fields are omitted when absent.
+// kernel reports them; optional event fields are omitted when absent. Three
+// keys predate the names in code and keep their old spelling: "adaptive"
+// (OrderStats::raises), "frag_pct" and "last_frag_pct" (the unusable index
+// in percent, Event::unusable_pct and BackgroundStats::last_unusable_pct).
 #ifndef BUDDYCTL_JSON_H_
 #define BUDDYCTL_JSON_H_
 

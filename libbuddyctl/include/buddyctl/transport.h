@@ -10,7 +10,6 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,46 +80,6 @@ class MessageBuilder {
   nl_msg* msg_;
   std::vector<nlattr*> nests_;
   bool failed_ = false;
-};
-
-// Read-only view of one level of attributes, indexed by type. Scalars that
-// are absent read as 0 (the uapi contract: absent entries are zero). A
-// present attribute that is too short for its type marks the whole parse as
-// malformed; check status() after reading. Views point into the Message,
-// which must outlive them.
-class AttrTable {
- public:
-  AttrTable() = default;
-  AttrTable(const nlattr* head, int len, int maxtype, std::shared_ptr<std::string> error = nullptr);
-
-  bool Has(int type) const;
-  uint8_t U8(int type) const;
-  uint16_t U16(int type) const;
-  uint32_t U32(int type) const;
-  uint64_t U64(int type) const;
-  std::string Str(int type) const;
-  // The nest `type` parsed with `maxtype`; an empty table if absent.
-  AttrTable Nested(int type, int maxtype) const;
-  // Every attribute of `type` at this level (repeated nests), parsed.
-  std::vector<AttrTable> All(int type, int maxtype) const;
-  // A uapi "array of u64 indexed by X": nest whose member types are X + 1.
-  template <size_t N>
-  std::array<uint64_t, N> U64Array(int type) const {
-    std::array<uint64_t, N> out{};
-    AttrTable nest = Nested(type, static_cast<int>(N));
-    for (size_t i = 0; i < N; ++i) out[i] = nest.U64(static_cast<int>(i + 1));
-    return out;
-  }
-
-  // OK, or InternalError naming the first malformed attribute.
-  absl::Status status() const;
-
- private:
-  void Fail(int type, const char* what) const;
-  const nlattr* head_ = nullptr;
-  int len_ = 0;
-  std::vector<const nlattr*> index_;
-  std::shared_ptr<std::string> error_;
 };
 
 // A family as the generic netlink controller describes it.

@@ -60,7 +60,7 @@ struct OrderStats {
   std::array<uint64_t, kNrPrios> compact_by_prio{};             // by buddy_compact_prio
   std::array<uint64_t, kNrCompactResults> compact_by_result{};  // by buddy_compact_result
   uint64_t compact_deferred = 0;
-  uint64_t adaptive = 0;  // tuner priority raises
+  uint64_t raises = 0;  // tuner priority raises (TunerOrderStats::raises; JSON "adaptive")
   std::array<uint64_t, kNrMigratetypes> requests_by_mt{};
   std::array<uint64_t, kNrMigratetypes> failures_by_mt{};
 };
@@ -187,7 +187,8 @@ struct ConfigUpdate {
   std::optional<uint32_t> bg_interval_ms;
 
   bool empty() const;
-  // The ranges of the uapi header; the kernel checks them again.
+  // The ranges of the uapi header (modules/uapi/buddyctl.h); Monitor::SetConfig
+  // calls it before sending, the kernel's policy checks them on its side.
   absl::Status Validate() const;
 };
 
@@ -219,7 +220,7 @@ struct BackgroundStats {
   uint64_t triggers = 0;
   uint64_t ratelimited = 0;
   uint64_t blocks_gained = 0;
-  uint32_t last_frag_pct = 0;
+  uint32_t last_unusable_pct = 0;  // JSON "last_frag_pct"
 };
 
 // The evacuate policy (modules/monitor/evacuate.c).
@@ -255,7 +256,7 @@ struct Event {
   std::optional<uint32_t> prio;
   std::optional<uint32_t> orig_prio;
   std::optional<uint32_t> result;
-  std::optional<uint32_t> frag_pct;
+  std::optional<uint32_t> unusable_pct;  // JSON "frag_pct"
   std::optional<uint32_t> cpu;
   std::optional<uint32_t> pid;
   std::optional<std::string> comm;
@@ -280,9 +281,6 @@ enum class HotStopReason : uint32_t {
   kMemFloor = 4,  // MemAvailable would have dropped below the safety floor
 };
 absl::string_view HotStopReasonName(HotStopReason r);  // "none", "count", "failed", ...
-
-inline constexpr uint32_t kHotMaxCount = 65536;
-inline constexpr uint32_t kHotMaxPauseUs = 10000000;
 
 struct HotRunParams {
   uint32_t order = 10;
