@@ -112,6 +112,8 @@
 #define BM_EVAC_CACHE_MS	1000
 #define BM_EVAC_RECENT		16	/* refused blocks remembered */
 #define BM_EVAC_RETRY_MS	5000	/* before a refused block is tried again */
+/* Pages of candidates one scan reads once it has some: 32 GiB. */
+#define BM_EVAC_SCAN_PAGES	((unsigned long)BUDDY_LIMIT_SLICE_BLOCKS << BM_FEAS_ORDER)
 
 struct alloc_context;		/* mm/internal.h; only passed through */
 
@@ -133,6 +135,7 @@ static unsigned int bm_evac_ncand, bm_evac_next;
 static struct zone *bm_evac_cand_zone;
 static unsigned int bm_evac_cand_order;
 static unsigned long bm_evac_cand_time;	/* jiffies of the scan */
+static unsigned long bm_evac_cursor[MAX_NR_ZONES];	/* where scans resume */
 static struct {
 	unsigned long pfn;
 	unsigned long when;	/* jiffies; 0 = empty slot */
@@ -217,10 +220,13 @@ static void bm_evac_scan(gfp_t gfp, unsigned int order,
 
 		if (!populated_zone(zone))
 			continue;
+		/* Bounded like a read of the physical limit. */
 		bm_evac_ncand = bm_frag_cheapest_blocks(zone, order,
 							bm_evac_recently_refused,
 							bm_evac_cand,
-							BM_EVAC_BATCH);
+							BM_EVAC_BATCH,
+							&bm_evac_cursor[z],
+							BM_EVAC_SCAN_PAGES);
 		if (bm_evac_ncand) {
 			bm_evac_cand_zone = zone;
 			return;
