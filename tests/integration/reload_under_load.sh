@@ -1,9 +1,14 @@
 #!/bin/sh
 # vm-matrix: yes
-# Load and unload the monitor 20 times while both vCPUs allocate; every
-# cycle must leave no hook behind (the kernel log is checked by vm-run).
+# Load and unload the monitor RELOAD_CYCLES times (default 20) while both
+# vCPUs allocate; every cycle must leave no hook behind (the kernel log is
+# checked by vm-run). tests/testbed/reload-soak runs it for hundreds of
+# cycles under multi-threaded TCG.
 . tests/integration/lib.sh
-stress-ng --vm 2 --vm-bytes 20% --fork 1 --timeout 120s --quiet &
+cycles=${RELOAD_CYCLES:-20}
+case $cycles in '' | *[!0-9]*) fail "RELOAD_CYCLES must be a number, not '$cycles'" ;; esac
+# --timeout 0: until killed below, however long the cycles take.
+stress-ng --vm 2 --vm-bytes 20% --fork 1 --timeout 0 --quiet &
 stress=$!
 # The monitor's hooks as the kernel lists them: kprobes (on ftrace at
 # function entry, so their ftrace sites show in enabled_functions too).
@@ -16,7 +21,7 @@ lat_hook() { grep -E "$ALLOC_ENTRY_RE" "$F"; }
 # Cycle i % 4: 0 capture off throughout; 1 loaded on, switched off, then
 # unloaded; 2 loaded off, switched on, unloaded while on; 3 loaded on and
 # unloaded while on.
-for i in $(seq 1 20); do
+for i in $(seq 1 "$cycles"); do
 	case $((i % 4)) in 1|3) lat=1 ;; *) lat=0 ;; esac
 	insmod "$MODDIR/buddy_monitor.ko" latency=$lat || fail "insmod #$i failed"
 	bctl stats >/dev/null || fail "stats after insmod #$i failed"
@@ -38,5 +43,5 @@ for i in $(seq 1 20); do
 done
 kill "$stress" 2>/dev/null; wait "$stress" 2>/dev/null
 grep -q buddy_monitor /proc/modules && fail "module still listed"
-note "20 load/unload cycles under load, latency capture switched at load, at runtime and unloaded while on"
+note "$cycles load/unload cycles under load, latency capture switched at load, at runtime and unloaded while on"
 note ok
