@@ -40,6 +40,7 @@ for i in $(seq 1 "$cycles"); do
 	rmmod buddy_monitor || fail "rmmod #$i failed"
 	hooks && fail "a hook was left behind after rmmod #$i"
 	lat_hook && fail "the latency hook on __alloc_pages was left behind after rmmod #$i"
+	[ $((i % 5)) -ne 0 ] || note "$i of $cycles cycles"
 done
 kill "$stress" 2>/dev/null; wait "$stress" 2>/dev/null
 grep -q buddy_monitor /proc/modules && fail "module still listed"

@@ -32,7 +32,7 @@ for i in $(seq 1 "$cycles"); do
 	for e in $events; do echo 0 > "$T/events/$e/enable"; done
 	echo 0 > "$T/events/kprobes/enable"
 	echo > "$T/kprobe_events" || fail "removing the kretprobes #$i"
-	[ $((i % 25)) -ne 0 ] || note "$i of $cycles cycles"
+	[ $((i % 5)) -ne 0 ] || note "$i of $cycles cycles"
 done
 kill "$stress" 2>/dev/null; wait "$stress" 2>/dev/null
 note "$cycles switch cycles of the same hooks through tracefs, under load"
