@@ -567,19 +567,31 @@ Plot LatencyPlot(const std::vector<LatencyRow>& rows, const std::string& prefix)
 
 // ---- challenge -----------------------------------------------------------------------
 
-Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
-  const std::vector<PolicySuccess> success = ComputeSuccess(c);
+// One policy's runs as a share of a physical limit: the box over the runs,
+// a dot per run (with its tooltip text), and the note under the legend.
+struct LimitShare {
+  std::string policy;
+  Spread spread;
+  std::vector<double> percent;
+  std::vector<std::string> run_text;  // one per percent
+  std::string note_extra;             // appended to the note
+  int failed_runs = 0;
+};
+
+// The 4 MiB and the THP plots: each policy's share of the limit as a box
+// plot with its runs as dots, and the limit and the 95 % target as lines.
+Plot LimitSharePlot(const std::string& id, const std::string& title, const std::string& y_name,
+                    const std::vector<LimitShare>& rows) {
   Plot p;
-  p.id = prefix + "-success";
-  p.option = Base(p.id, "4 MiB blocks obtained, relative to the physical limit",
-                  "box: quartiles and range over the runs; dots: single runs");
+  p.id = id;
+  p.option = Base(p.id, title, "box: quartiles and range over the runs; dots: single runs");
   std::vector<std::string> labels;
   json box = json::array();
   json dots = json::array();
   json notes = json::object();
   double top = 100;
-  for (size_t i = 0; i < success.size(); ++i) {
-    const PolicySuccess& s = success[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const LimitShare& s = rows[i];
     labels.push_back(s.policy);
     const std::string color = PolicyColor(s.policy, i);
     if (s.spread.n > 0) {
@@ -590,22 +602,20 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
       box.push_back(nullptr);
     }
     for (size_t k = 0; k < s.percent.size(); ++k) {
-      const ChallengeRun& run = *s.runs[k];
       dots.push_back({{"value", {static_cast<int>(i), s.percent[k]}},
-                      {"runText", absl::StrFormat("%s, run %d: %u of %u blocks (limit %u), %.1f %%",
-                                                  s.policy, run.rep, run.successes, run.attempts,
-                                                  run.limit, s.percent[k])},
+                      {"runText", s.run_text[k]},
                       {"itemStyle", {{"color", color}}}});
       top = std::max(top, s.percent[k]);
     }
     std::string note =
         absl::StrFormat("%d run(s), mean %.1f %%", static_cast<int>(s.spread.n), s.spread.mean);
     if (s.spread.n > 1) absl::StrAppendFormat(&note, ", sd %.1f", s.spread.sd);
+    absl::StrAppend(&note, s.note_extra);
     if (s.failed_runs > 0) absl::StrAppend(&note, "; ", s.failed_runs, " run(s) without a result");
     notes[s.policy] = note;
   }
   p.option["xAxis"] = CategoryAxis(labels, "policy", 34);
-  json yaxis = ValueAxis("blocks obtained / physical limit (%)", "axisPercent", 50);
+  json yaxis = ValueAxis(y_name, "axisPercent", 50);
   yaxis["min"] = 0;
   yaxis["max"] = std::ceil(top / 10 + 0.5) * 10;
   yaxis["interval"] = 10;
@@ -640,6 +650,24 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
                     {"symbolSize", 9},
                     {"itemStyle", {{"borderColor", "#fff"}, {"borderWidth", 1}}}}});
   p.meta = {{"unit", "percent"}, {"notes", std::move(notes)}, {"boxplot", true}};
+  return p;
+}
+
+Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
+  std::vector<LimitShare> rows;
+  for (const PolicySuccess& s : ComputeSuccess(c)) {
+    LimitShare r{s.policy, s.spread, s.percent, {}, "", s.failed_runs};
+    for (size_t k = 0; k < s.percent.size(); ++k) {
+      const ChallengeRun& run = *s.runs[k];
+      r.run_text.push_back(absl::StrFormat("%s, run %d: %u of %u blocks (limit %u), %.1f %%",
+                                           s.policy, run.rep, run.successes, run.attempts,
+                                           run.limit, s.percent[k]));
+    }
+    rows.push_back(std::move(r));
+  }
+  Plot p =
+      LimitSharePlot(prefix + "-success", "4 MiB blocks obtained, relative to the physical limit",
+                     "blocks obtained / physical limit (%)", rows);
   p.caption =
       "For each policy, the order-10 blocks the run obtained divided by the physical limit the "
       "monitor measured just before the attempts (order-10-aligned blocks holding only free or "
@@ -650,80 +678,29 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
 // The THP runs: huge faults against the order-9 limit (read like the 4 MiB
 // plot above it), and what a fault cost.
 Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& prefix) {
-  Plot p;
-  p.id = prefix + "-thp";
-  p.option = Base(p.id, "2 MiB THP faults that got a huge page, relative to the order-9 limit",
-                  "box: quartiles and range over the runs; dots: single runs");
-  std::vector<std::string> labels;
-  json box = json::array();
-  json dots = json::array();
-  json notes = json::object();
-  double top = 100;
+  std::vector<LimitShare> rows;
   bool lower_bound = false;
-  for (size_t i = 0; i < thp.size(); ++i) {
-    const PolicyThp& s = thp[i];
-    labels.push_back(s.policy);
-    const std::string color = PolicyColor(s.policy, i);
+  for (const PolicyThp& s : thp) {
     lower_bound = lower_bound || s.lower_bound;
-    if (s.spread.n > 0) {
-      box.push_back(
-          {{"value", {s.spread.min, s.spread.q1, s.spread.median, s.spread.q3, s.spread.max}},
-           {"itemStyle", {{"color", color + "55"}, {"borderColor", color}}}});
-    } else {
-      box.push_back(nullptr);
-    }
+    LimitShare r{s.policy,
+                 s.spread,
+                 s.percent,
+                 {},
+                 absl::StrFormat("; %d of them agree with thp_fault_alloc", s.agrees_with_vmstat),
+                 s.failed_runs};
     for (size_t k = 0; k < s.percent.size(); ++k) {
       const ChallengeRun& run = *s.runs[k];
       const ChallengeThp& t = *run.thp;
-      dots.push_back(
-          {{"value", {static_cast<int>(i), s.percent[k]}},
-           {"runText", absl::StrFormat("%s, run %d: %u of %u faults huge (limit %u), %.1f %%; "
-                                       "fault p50 %.0f µs, p99 %.0f µs",
-                                       s.policy, run.rep, t.huge, t.regions, t.limit, s.percent[k],
-                                       t.fault_p50_us, t.fault_p99_us)},
-           {"itemStyle", {{"color", color}}}});
-      top = std::max(top, s.percent[k]);
+      r.run_text.push_back(absl::StrFormat(
+          "%s, run %d: %u of %u faults huge (limit %u), %.1f %%; fault p50 %.0f µs, p99 %.0f µs",
+          s.policy, run.rep, t.huge, t.regions, t.limit, s.percent[k], t.fault_p50_us,
+          t.fault_p99_us));
     }
-    std::string note =
-        absl::StrFormat("%d run(s), mean %.1f %%", static_cast<int>(s.spread.n), s.spread.mean);
-    if (s.spread.n > 1) absl::StrAppendFormat(&note, ", sd %.1f", s.spread.sd);
-    absl::StrAppendFormat(&note, "; %d of them agree with thp_fault_alloc", s.agrees_with_vmstat);
-    if (s.failed_runs > 0) absl::StrAppend(&note, "; ", s.failed_runs, " run(s) without a result");
-    notes[s.policy] = note;
+    rows.push_back(std::move(r));
   }
-  p.option["xAxis"] = CategoryAxis(labels, "policy", 34);
-  json yaxis = ValueAxis("huge faults / order-9 physical limit (%)", "axisPercent", 50);
-  yaxis["min"] = 0;
-  yaxis["max"] = std::ceil(top / 10 + 0.5) * 10;
-  yaxis["interval"] = 10;
-  p.option["yAxis"] = std::move(yaxis);
-  p.option["grid"] = Grid(90, 60, 76, 30);
-  p.option["tooltip"] = {{"trigger", "item"}, {"formatter", Fn("itemTip")}, {"confine", true}};
-  p.option["series"] =
-      json::array({{{"type", "boxplot"},
-                    {"name", "spread over runs"},
-                    {"data", std::move(box)},
-                    {"boxWidth", json::array({12, 46})},
-                    {"markLine",
-                     {{"silent", true},
-                      {"symbol", "none"},
-                      {"label", {{"formatter", "{b}"}}},
-                      // Labels on the far sides of the lines, as on the 4 MiB plot.
-                      {"data",
-                       {{{"name", "physical limit"},
-                         {"yAxis", 100},
-                         {"label", {{"position", "insideEndTop"}}},
-                         {"lineStyle", {{"color", "#222"}, {"type", "solid"}, {"width", 1.5}}}},
-                        {{"name", "target 95 %"},
-                         {"yAxis", 95},
-                         {"label", {{"position", "insideEndBottom"}, {"color", "#555"}}},
-                         {"lineStyle", {{"color", "#888"}, {"type", "dashed"}}}}}}}}},
-                   {{"type", "scatter"},
-                    {"name", "runs"},
-                    {"data", std::move(dots)},
-                    {"symbolSize", 9},
-                    {"itemStyle", {{"borderColor", "#fff"}, {"borderWidth", 1}}}}});
-  p.meta = {{"unit", "percent"}, {"notes", std::move(notes)}, {"boxplot", true}};
+  Plot p = LimitSharePlot(prefix + "-thp",
+                          "2 MiB THP faults that got a huge page, relative to the order-9 limit",
+                          "huge faults / order-9 physical limit (%)", rows);
   p.caption =
       "For each policy, the 2 MiB regions of a MADV_HUGEPAGE mapping whose first-touch fault got "
       "a transparent huge page, divided by the physical limit at order 9 measured just before "
