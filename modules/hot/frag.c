@@ -237,12 +237,13 @@ static int frag_sweep(struct frag_work *w, u32 *stop)
 			break;
 		}
 		w->pfns[w->n++] = page_to_pfn(page);
-		if (!(w->n & FRAG_RESCHED_MASK))
-			cond_resched();
 		/*
 		 * Every page: near exhaustion one allocation can reclaim for
-		 * a long time, and a thousand of them for minutes.
+		 * a long time, and a thousand of them for minutes, longer
+		 * than the soft-lockup watchdog allows a CPU without a
+		 * reschedule on a kernel without preemption.
 		 */
+		cond_resched();
 		if (signal_pending(current))
 			return -ECANCELED;
 	}
@@ -319,8 +320,7 @@ static unsigned long frag_relabel(struct frag_work *w, bool *intr)
 		if (!page)
 			break;
 		w->pfns[n++] = page_to_pfn(page);
-		if (!(n & FRAG_RESCHED_MASK))
-			cond_resched();
+		cond_resched();		/* every page: as in frag_sweep() */
 		if (signal_pending(current)) {
 			*intr = true;
 			break;
