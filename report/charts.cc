@@ -565,6 +565,126 @@ Plot LatencyPlot(const std::vector<LatencyRow>& rows, const std::string& prefix)
   return p;
 }
 
+// A time axis for the plots over a recording, and the zoom under it.
+json TimeAxis() {
+  json x = ValueAxis("time since the first sample (s)", "axisSeconds", 28);
+  x["splitLine"] = {{"show", false}};
+  x["min"] = "dataMin";
+  x["max"] = "dataMax";
+  return x;
+}
+json TimeZoom() {
+  return json::array({{{"type", "inside"}}, {{"type", "slider"}, {"height", 16}, {"bottom", 8}}});
+}
+
+// Lines over time with their legend above the plot, every entry shown: the
+// plot grows by the legend rows past the first.
+void LegendAbove(Plot& p, const json& series, json selected, int base_height) {
+  std::vector<std::string> names;
+  for (const json& sr : series) names.push_back(sr["name"]);
+  const int rows = std::max(1, LegendRows(names));
+  json legend = Legend(56);
+  legend["data"] = names;
+  legend["selected"] = std::move(selected);
+  p.option["legend"] = std::move(legend);
+  p.option["grid"] = Grid(56 + kLegendRowHeight * rows + 24, 84, 84, 30);
+  p.height = base_height + kLegendRowHeight * (rows - 1);
+}
+
+Plot ExtfragPlot(const ExtfragSeries& e, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-extfrag";
+  p.option = Base(p.id, "Fragmentation index over time, per zone",
+                  "the kernel's extfrag_index for an order-3, order-9 and order-10 request");
+  json y = ValueAxis("fragmentation index", "axisCount", 50);
+  y["min"] = -1;
+  y["max"] = 1;
+  y["interval"] = 0.5;
+  p.option["xAxis"] = TimeAxis();
+  p.option["yAxis"] = std::move(y);
+  p.option["tooltip"] = {{"trigger", "axis"}, {"formatter", Fn("axisTip")}, {"confine", true}};
+  p.option["dataZoom"] = TimeZoom();
+  json series = json::array();
+  json selected = json::object();
+  for (const ExtfragSeries::ZoneLine& line : e.lines) {
+    json data = json::array();
+    for (size_t i = 0; i < e.t.size(); ++i) {
+      data.push_back({e.t[i], std::isnan(line.index[i]) ? json(nullptr) : json(line.index[i])});
+    }
+    const auto k = static_cast<size_t>(
+        std::find(kFragOrders.begin(), kFragOrders.end(), line.order) - kFragOrders.begin());
+    const std::string name = absl::StrCat("order ", line.order, ", ", line.zone);
+    series.push_back({{"type", "line"},
+                      {"name", name},
+                      {"data", std::move(data)},
+                      {"showSymbol", e.t.size() <= 60},
+                      {"symbolSize", 4},
+                      {"step", "end"},
+                      {"lineStyle", {{"width", 1.8}}},
+                      {"itemStyle", {{"color", kFragColors[k]}}}});
+    // The DMA zone (16 MiB on x86) is rarely the one that matters.
+    selected[name] = line.zone.find(" DMA") == std::string::npos ||
+                     line.zone.find(" DMA32") != std::string::npos;
+  }
+  p.option["series"] = std::move(series);
+  LegendAbove(p, p.option["series"], std::move(selected), 460);
+  p.meta = {{"unit", "index"}, {"xUnit", "s"}};
+  p.caption =
+      "The kernel's fragmentation index of each zone (what /sys/kernel/debug/extfrag/"
+      "extfrag_index prints), computed from the recorded free lists. -1 means a free block of "
+      "that order exists, so such a request would not fail for want of one; otherwise, should "
+      "it fail, a value near 0 says for lack of memory (reclaim helps) and near 1 for "
+      "fragmentation (compaction helps). The kernel compacts only above "
+      "vm.extfrag_threshold (500 by default, 0.5 here).";
+  return p;
+}
+
+Plot LatencyOverTimePlot(const LatencyOverTime& l, const std::string& prefix) {
+  Plot p;
+  p.id = prefix + "-latency-time";
+  p.option = Base(p.id, "Allocation latency over time",
+                  "p50 and p99 of the calls timed between two samples, per order");
+  p.option["xAxis"] = TimeAxis();
+  p.option["yAxis"] = LogAxis("latency (log scale)", "axisNs", 70);
+  p.option["tooltip"] = {{"trigger", "axis"}, {"formatter", Fn("axisTip")}, {"confine", true}};
+  p.option["dataZoom"] = TimeZoom();
+  json series = json::array();
+  json selected = json::object();
+  const std::array<const char*, 11> colors = {"#5470c6", "#91cc75", "#fac858", "#ee6666",
+                                              "#73c0de", "#3ba272", "#fc8452", "#9a60b4",
+                                              "#ea7ccc", "#8c564b", "#333333"};
+  for (const LatencyOverTime::OrderLine& line : l.orders) {
+    for (int q = 0; q < 2; ++q) {
+      const std::vector<double>& v = q == 0 ? line.p99_ns : line.p50_ns;
+      json data = json::array();
+      for (size_t i = 0; i < l.t.size(); ++i) {
+        data.push_back({l.t[i], std::isnan(v[i]) ? json(nullptr) : LogValue(v[i])});
+      }
+      const std::string name = absl::StrCat("order ", line.order, " ", q == 0 ? "p99" : "p50");
+      series.push_back(
+          {{"type", "line"},
+           {"name", name},
+           {"data", std::move(data)},
+           {"showSymbol", l.t.size() <= 60},
+           {"symbolSize", 4},
+           {"connectNulls", false},
+           {"lineStyle", {{"width", q == 0 ? 2.0 : 1.2}, {"type", q == 0 ? "solid" : "dashed"}}},
+           {"itemStyle", {{"color", colors[static_cast<size_t>(line.order) % colors.size()]}}}});
+      // The orders users feel, shown; the rest one click away.
+      selected[name] = line.order == 0 || line.order == 3 || line.order >= 9;
+    }
+  }
+  p.option["series"] = std::move(series);
+  LegendAbove(p, p.option["series"], std::move(selected), 460);
+  p.meta = {{"unit", "ns"}, {"xUnit", "s"}};
+  p.caption =
+      "How long __alloc_pages took, interval by interval: the 99th (solid) and 50th (dashed) "
+      "percentile of the calls timed between one sample and the next (log2 histograms, so "
+      "within a factor of 2). A gap is an interval in which no call of that order was timed. "
+      "Orders 0, 3, 9 and 10 are shown; the others are in the legend.";
+  return p;
+}
+
 // ---- challenge -----------------------------------------------------------------------
 
 // One policy's runs as a share of a physical limit: the box over the runs,
@@ -1040,6 +1160,7 @@ Section RecordSection(const Record& r, const std::string& prefix) {
   for (Plot& p : BuddyinfoPlots(r, prefix)) s.plots.push_back(std::move(p));
   if (first.zones.empty()) s.notes.emplace_back("No zones in the samples: no buddyinfo heat map.");
   s.plots.push_back(FragmentationPlot(r, prefix));
+  if (!first.zones.empty()) s.plots.push_back(ExtfragPlot(ComputeExtfrag(r), prefix));
   const std::vector<LatencyRow> rows = ComputeLatency(r);
   if (rows.empty()) {
     s.notes.emplace_back(
@@ -1047,6 +1168,13 @@ Section RecordSection(const Record& r, const std::string& prefix) {
         "`sudo buddyctl latency-mode on` before recording).");
   } else {
     s.plots.push_back(LatencyPlot(rows, prefix));
+    const LatencyOverTime over_time = ComputeLatencyOverTime(r);
+    if (over_time.orders.empty()) {
+      s.notes.emplace_back(
+          "One sample, or no call timed between two samples: no latency over time.");
+    } else {
+      s.plots.push_back(LatencyOverTimePlot(over_time, prefix));
+    }
   }
   return s;
 }

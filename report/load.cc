@@ -224,10 +224,12 @@ ZoneFrag ParseZone(Fields& f, const json& j, const std::string& path) {
   z.managed_pages = f.U64Or(j, "managed_pages", path, 0);
   const json& nr_free = f.Array(j, "nr_free", path, kNrOrders);
   const json& unusable = f.Array(j, "unusable_index_x1000", path, kNrOrders);
+  const json& extfrag = f.Array(j, "extfrag_index_x1000", path, kNrOrders);
   if (!f.ok()) return z;
   for (size_t o = 0; o < kNrOrders; ++o) {
     z.nr_free[o] = f.U64At(nr_free, o, Fields::Join(path, "nr_free"));
     z.unusable_index[o] = f.I64At(unusable, o, Fields::Join(path, "unusable_index_x1000"));
+    z.extfrag_index[o] = f.I64At(extfrag, o, Fields::Join(path, "extfrag_index_x1000"));
   }
   z.blocks_total = f.U64Or(j, "blocks_total", path, 0);
   z.blocks_free = f.U64Or(j, "blocks_free", path, 0);

@@ -71,7 +71,8 @@ constexpr char kScript[] = R"js(
     ms: function (v) { return fmtNs(v * 1e6); },
     s: function (v) { return num(v) ? sig(v, 4) + ' s' : '-'; },
     percent: function (v) { return num(v) ? v.toFixed(1) + ' %' : '-'; },
-    ratio: function (v) { return num(v) ? v.toFixed(3) + '\u00d7' : '-'; }
+    ratio: function (v) { return num(v) ? v.toFixed(3) + '\u00d7' : '-'; },
+    index: function (v) { return num(v) ? v.toFixed(3) : '-'; }
   };
   function unitOf(meta, seriesName) {
     var units = meta.units || {};

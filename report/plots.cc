@@ -184,6 +184,57 @@ FragmentationSeries ComputeFragmentation(const Record& r) {
   return f;
 }
 
+ExtfragSeries ComputeExtfrag(const Record& r) {
+  ExtfragSeries e;
+  for (const std::string& z : ZoneLabels(r)) {
+    for (int o : kFragOrders) e.lines.push_back({z, o, {}});
+  }
+  for (const RecordSample& s : r.samples) {
+    e.t.push_back(s.elapsed_s);
+    for (ExtfragSeries::ZoneLine& line : e.lines) {
+      const ZoneFrag* z = FindZone(s, line.zone);
+      line.index.push_back(
+          z == nullptr
+              ? std::numeric_limits<double>::quiet_NaN()
+              : static_cast<double>(z->extfrag_index[static_cast<size_t>(line.order)]) / 1000.0);
+    }
+  }
+  return e;
+}
+
+LatencyOverTime ComputeLatencyOverTime(const Record& r) {
+  LatencyOverTime l;
+  if (r.samples.size() < 2) return l;
+  for (size_t i = 1; i < r.samples.size(); ++i) l.t.push_back(r.samples[i].elapsed_s);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int o = 0; o < kNrOrders; ++o) {
+    LatencyOverTime::OrderLine line;
+    line.order = o;
+    for (size_t i = 1; i < r.samples.size(); ++i) {
+      const RecordSample& a = r.samples[i - 1];
+      const RecordSample& b = r.samples[i];
+      std::array<uint64_t, kLatBuckets> step{};
+      for (size_t k = 0; k < kLatBuckets; ++k) {
+        auto bucket = [o, k](const RecordSample& s) {
+          const LatencyHistogram* h = FindLatency(s, o);
+          return h == nullptr ? uint64_t{0} : h->fast[k] + h->slow[k];
+        };
+        step[k] = Step(a, b, bucket);
+      }
+      const uint64_t n = std::accumulate(step.begin(), step.end(), uint64_t{0});
+      line.count += n;
+      // The interval's own maximum is not recorded; the one since the
+      // reset bounds it, and the percentiles are clamped to it.
+      const LatencyHistogram* h = FindLatency(b, o);
+      const uint64_t max_ns = h == nullptr ? 0 : h->MaxNs();
+      line.p50_ns.push_back(n == 0 ? nan : LatencyHistogram::PercentileOf(step, max_ns, 50));
+      line.p99_ns.push_back(n == 0 ? nan : LatencyHistogram::PercentileOf(step, max_ns, 99));
+    }
+    if (line.count > 0) l.orders.push_back(std::move(line));
+  }
+  return l;
+}
+
 std::vector<LatencyRow> ComputeLatency(const Record& r) {
   std::vector<LatencyRow> rows;
   if (r.samples.empty()) return rows;

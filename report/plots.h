@@ -82,6 +82,39 @@ struct FragmentationSeries {
 };
 FragmentationSeries ComputeFragmentation(const Record& r);
 
+// The kernel's fragmentation index of each zone (mm/vmstat.c, what
+// /sys/kernel/debug/extfrag/extfrag_index prints) over time, for each of
+// kFragOrders, as the monitor computed it for each sample: -1 when a free
+// block of that order or larger exists; otherwise near 0 when a request
+// would fail for lack of memory and near 1 when for fragmentation.
+struct ExtfragSeries {
+  std::vector<double> t;
+  struct ZoneLine {
+    std::string zone;
+    int order = 0;
+    std::vector<double> index;  // -1..1; NaN where a sample lacks the zone
+  };
+  std::vector<ZoneLine> lines;  // by zone, then order
+};
+ExtfragSeries ComputeExtfrag(const Record& r);
+
+// Latency percentiles between consecutive samples: for each interval, the
+// increases of the histogram buckets (as counters, see above), so a burst
+// of slow requests shows when it happened instead of being averaged into
+// the whole recording.
+struct LatencyOverTime {
+  std::vector<double> t;  // the end of each interval: samples 1..n-1
+  struct OrderLine {
+    int order = 0;
+    uint64_t count = 0;          // calls timed over all intervals
+    std::vector<double> p50_ns;  // NaN for an interval with no call timed
+    std::vector<double> p99_ns;
+  };
+  std::vector<OrderLine> orders;  // orders with at least one call timed
+};
+// Empty for a recording of one sample (there is no interval).
+LatencyOverTime ComputeLatencyOverTime(const Record& r);
+
 struct LatencyRow {
   int order = 0;
   uint64_t count = 0;       // timed calls over the recording

@@ -205,6 +205,53 @@ TEST_F(RecordTest, LatencyPercentilesPerOrder) {
   EXPECT_EQ(rows[1].max_ns, 2000000u);
 }
 
+// The recorded index, as the fixture computes it the kernel's way: DMA32
+// holds 1024 order-0, 128 order-3, 2 order-9 and 3 - i order-10 blocks at
+// sample i; DMA one order-10 block. Every request has a block but order
+// 10 in DMA32 at sample 3: 1154 blocks, 3072 free pages:
+// 1000 - (1000 + 3072000 / 1024) / 1154 = 1000 - 3 = 997.
+TEST_F(RecordTest, ExtfragPerZoneAndOrder) {
+  const ExtfragSeries e = ComputeExtfrag(rec_);
+  EXPECT_THAT(e.t, ElementsAre(0, 1, 2, 3));
+  ASSERT_EQ(e.lines.size(), 2 * kFragOrders.size());
+  EXPECT_EQ(e.lines[0].zone, "node 0 DMA");
+  EXPECT_THAT(e.lines[2].index, ElementsAre(-1, -1, -1, -1));
+  EXPECT_EQ(e.lines[3].zone, "node 0 DMA32");
+  EXPECT_EQ(e.lines[3].order, 3);
+  EXPECT_THAT(e.lines[3].index, ElementsAre(-1, -1, -1, -1));
+  EXPECT_THAT(e.lines[4].index, ElementsAre(-1, -1, -1, -1));
+  EXPECT_EQ(e.lines[5].order, 10);
+  EXPECT_THAT(e.lines[5].index, ElementsAre(-1, -1, -1, 0.997));
+}
+
+// Per interval (see LatencyPercentilesPerOrder for the buckets): order 0
+// times 1000 calls, p50 at rank 500 in bucket 8: 256 + 256 * 500/600; p99
+// at rank 990 in bucket 12: 4096 + 4096 * 90/100 = 7782.4, clamped to the
+// 7000 ns maximum. Order 10 times 4 calls in bucket 20: p50 2^20 * 1.5;
+// p99 2^20 * 1.99, clamped to 2e6.
+TEST_F(RecordTest, LatencyOverTimePerInterval) {
+  const LatencyOverTime l = ComputeLatencyOverTime(rec_);
+  EXPECT_THAT(l.t, ElementsAre(1, 2, 3));
+  ASSERT_EQ(l.orders.size(), 2u);
+  EXPECT_EQ(l.orders[0].order, 0);
+  EXPECT_EQ(l.orders[0].count, 3000u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(l.orders[0].p50_ns[i], 256 + 256.0 * 500 / 600, 1e-9);
+    EXPECT_NEAR(l.orders[0].p99_ns[i], 7000, 1e-9);
+    EXPECT_NEAR(l.orders[1].p50_ns[i], 1048576 * 1.5, 1e-6);
+    EXPECT_NEAR(l.orders[1].p99_ns[i], 2000000, 1e-9);
+  }
+  EXPECT_EQ(l.orders[1].order, 10);
+  EXPECT_EQ(l.orders[1].count, 12u);
+}
+
+TEST(LatencyOverTimeTest, OneSampleHasNoInterval) {
+  Record r;
+  r.samples.resize(1);
+  EXPECT_TRUE(ComputeLatencyOverTime(r).orders.empty());
+  EXPECT_TRUE(ComputeLatencyOverTime(r).t.empty());
+}
+
 // ---- challenge.json: 3 policies; adaptive-80's third run failed --------------------
 
 class ChallengeTest : public ::testing::Test {
@@ -408,8 +455,8 @@ TEST_F(RecordTest, SectionHasEveryRecordingPlot) {
   const Section s = RecordSection(rec_, "t");
   std::vector<std::string> ids;
   for (const Plot& p : s.plots) ids.push_back(p.id);
-  EXPECT_THAT(ids,
-              ElementsAre("t-orders", "t-buddyinfo-0", "t-buddyinfo-1", "t-frag", "t-latency"));
+  EXPECT_THAT(ids, ElementsAre("t-orders", "t-buddyinfo-0", "t-buddyinfo-1", "t-frag", "t-extfrag",
+                               "t-latency", "t-latency-time"));
   EXPECT_TRUE(s.notes.empty());
 }
 

@@ -71,9 +71,10 @@ TEST_F(RenderTest, PageIsCompleteAndSelfContained) {
   const std::string html = ReadFile(Out());
   EXPECT_THAT(html, StartsWith("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("</html>\n"));
-  for (const char* id : {"in1-orders", "in1-buddyinfo-0", "in1-buddyinfo-1", "in1-frag",
-                         "in1-latency", "in2-success", "in2-work", "in2-cdf", "in3-slab-workloads",
-                         "in3-slab-micro", "in3-slab-footprint"}) {
+  for (const char* id :
+       {"in1-orders", "in1-buddyinfo-0", "in1-buddyinfo-1", "in1-frag", "in1-extfrag",
+        "in1-latency", "in1-latency-time", "in2-success", "in2-work", "in2-cdf",
+        "in3-slab-workloads", "in3-slab-micro", "in3-slab-footprint"}) {
     EXPECT_THAT(html, HasSubstr(std::string("<div class=\"plot\" id=\"") + id + "\"")) << id;
   }
   // ECharts itself is inlined, and nothing is fetched at view time.
