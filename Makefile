@@ -117,4 +117,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/modules clean 2>/dev/null
 	rm -rf $(BUILD)/CMakeFiles $(BUILD)/CMakeCache.txt $(BUILD)/cli $(BUILD)/libbuddyctl $(BUILD)/tests $(BUILD)/bench
 
--include mk/*.mk
+# The slab study keeps its make rules with the rest of it.
+include bench/slab-study/slab-study.mk

@@ -62,7 +62,7 @@ $b policy --json > "$tmp/config.json"
 log "filling memory with movable pages and punching holes"
 mkdir -p /mnt/fill
 mount -t tmpfs -o size=100% tmpfs /mnt/fill
-python3 bench/challenge/fill.py /mnt/fill "$FILE_KIB" "$LEAVE_PCT" > "$tmp/fill.json"
+python3 scripts/fill.py /mnt/fill "$FILE_KIB" "$LEAVE_PCT" > "$tmp/fill.json"
 log "pinning unmovable pages in $PIN_PCT% of the touched order-10 blocks"
 $b fragment pin --percent "$PIN_PCT" --sweep-percent "$SWEEP_PCT" --seed "$seed" --json > "$tmp/pin.json"
 sleep "$SETTLE_S"

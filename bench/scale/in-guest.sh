@@ -38,7 +38,7 @@ mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 log "$((mem_kib / 1024)) MiB: filling memory with movable pages and punching holes"
 mkdir -p /mnt/fill
 mount -t tmpfs -o size=100% tmpfs /mnt/fill
-python3 bench/challenge/fill.py /mnt/fill 256 8 > "$tmp/fill.json"
+python3 scripts/fill.py /mnt/fill 256 8 > "$tmp/fill.json"
 log "pinning unmovable pages"
 $b fragment pin --percent 85 --sweep-percent 90 --seed 42 --json > "$tmp/pin.json"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# build-module.sh NAME KDIR: build modules/slab_bench against the kernel
+# build-module.sh NAME KDIR: build module/ (slab_bench) against the kernel
 # tree KDIR (a study kernel's O= dir, build/slab/<alloc>, or a stock
 # headers tree) into build/slab-study/mod/NAME/slab_bench.ko, and print
 # that path. Each kernel gets its own copy of the sources, so the per-kernel
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ $# -eq 2 ] || die "usage: build-module.sh NAME KDIR"
 name=$1 kdir=$2
-src=$BUDDYCTL_ROOT/modules/slab_bench
+src=$here/module
 out=$BUDDYCTL_BUILD/slab-study/mod/$name
 ko=$out/slab_bench.ko
 [ -f "$kdir/Makefile" ] || die "$kdir is not a kernel build tree (make slab-kernels / scripts/fetch-kernel)"

@@ -29,9 +29,19 @@ for f in "libbuddyctl.so.$version" libbuddyctl.so libbuddyctl.a cmake/buddyctl/b
 	cmake/buddyctl/buddyctlConfigVersion.cmake pkgconfig/buddyctl.pc; do
 	[ -e "$libdir/$f" ] || fail "not installed: $libdir/$f"
 done
+# The SONAME is the one libbuddyctl/CMakeLists.txt declares, and the Debian
+# shared library package is named after it (libbuddyctlN, Debian policy 8.1).
+sover=$(sed -n 's/^set(BUDDYCTL_SOVERSION \([0-9]*\))$/\1/p' "$src/libbuddyctl/CMakeLists.txt")
+[ -n "$sover" ] || fail "no BUDDYCTL_SOVERSION in libbuddyctl/CMakeLists.txt"
 soname=$(objdump -p "$libdir/libbuddyctl.so.$version" | awk '$1 == "SONAME" {print $2}')
-[ "$soname" = libbuddyctl.so.0 ] || fail "SONAME is '$soname', expected libbuddyctl.so.0"
-[ "$(readlink "$libdir/libbuddyctl.so.0")" = "libbuddyctl.so.$version" ] || fail "libbuddyctl.so.0 link"
+[ "$soname" = "libbuddyctl.so.$sover" ] || fail "SONAME is '$soname', expected libbuddyctl.so.$sover"
+[ "$(readlink "$libdir/libbuddyctl.so.$sover")" = "libbuddyctl.so.$version" ] ||
+	fail "libbuddyctl.so.$sover link"
+grep -qx "Package: libbuddyctl$sover" "$src/debian/control" ||
+	fail "debian/control has no package libbuddyctl$sover for SONAME libbuddyctl.so.$sover"
+[ -f "$src/debian/libbuddyctl$sover.install" ] || fail "no debian/libbuddyctl$sover.install"
+[ "$(grep -c '^Package: libbuddyctl[0-9]' "$src/debian/control")" = 1 ] ||
+	fail "debian/control names more than one shared library package"
 grep -q "#define BUDDYCTL_VERSION_STRING \"$version\"" "$prefix/include/buddyctl/version.h" ||
 	fail "version.h does not say $version"
 # The installed headers must not need the source tree (the uapi header stays private).
@@ -68,8 +78,8 @@ cmake -S "$src/examples/consumer" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix"
 cmake --build "$work/cmake" >/dev/null
 # (ldd's output is read whole: grep -q would close the pipe on ldd.)
 deps=$(ldd "$work/cmake/buddyctl-consumer")
-grep -q "libbuddyctl.so.0 => $libdir/" <<<"$deps" ||
-	fail "the CMake consumer does not use the installed libbuddyctl.so.0: $deps"
+grep -q "libbuddyctl.so.$sover => $libdir/" <<<"$deps" ||
+	fail "the CMake consumer does not use the installed libbuddyctl.so.$sover: $deps"
 deps=$(ldd "$work/cmake/buddyctl-consumer-static")
 ! grep -q libbuddyctl <<<"$deps" || fail "the static consumer links the .so"
 expect_output "$work/cmake/buddyctl-consumer"
@@ -82,7 +92,7 @@ flags=$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs buddyctl)
 # shellcheck disable=SC2086
 c++ -std=c++20 "$src/examples/consumer/main.cc" $flags -o "$work/pc/buddyctl-consumer"
 deps=$(LD_LIBRARY_PATH=$libdir ldd "$work/pc/buddyctl-consumer")
-grep -q "libbuddyctl.so.0 => $libdir/" <<<"$deps" ||
+grep -q "libbuddyctl.so.$sover => $libdir/" <<<"$deps" ||
 	fail "the pkg-config consumer does not use the installed library: $deps"
 LD_LIBRARY_PATH=$libdir expect_output "$work/pc/buddyctl-consumer"
 echo "pkg-config consumer: ok ($flags)"

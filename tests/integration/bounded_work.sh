@@ -18,7 +18,7 @@ cap=$(sed -n 's/^#define BUDDY_FREE_WALK_CAP \([0-9]*\)$/\1/p' modules/uapi/budd
 mount_fill_tmpfs
 # Small files: more than tmpfs's default inode count.
 mount -o remount,nr_inodes=0 /mnt/fill || fail "cannot lift the tmpfs inode limit"
-note "fill: $(python3 bench/challenge/fill.py /mnt/fill 8 20)"
+note "fill: $(python3 scripts/fill.py /mnt/fill 8 20)"
 bctl reset || fail "reset failed"
 bctl frag --json > /tmp/frag.json || fail "frag failed"
 bctl info --json > /tmp/info.json || fail "info failed"

@@ -35,7 +35,7 @@ mount_fill_tmpfs
 scenario() {
 	rm -rf /mnt/fill/*
 	bctl fragment release >/dev/null 2>&1 || true
-	python3 bench/challenge/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
+	python3 scripts/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
 	bctl fragment pin --percent 50 --sweep-percent 90 --seed "$1" >/dev/null ||
 		fail "fragment pin failed"
 }

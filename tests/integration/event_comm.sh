@@ -29,7 +29,7 @@ restore() {
 # kcompactd must not rebuild order-9 blocks behind our back (an extfrag
 # threshold of 1000 makes compaction unsuitable for every costly order).
 mount_fill_tmpfs
-python3 bench/challenge/fill.py /mnt/fill 256 3 >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 3 >/dev/null || fail "fill failed"
 echo 1000 > /proc/sys/vm/extfrag_threshold
 echo 0 > /proc/sys/vm/compaction_proactiveness
 echo madvise > "$THP/enabled"

@@ -38,7 +38,7 @@ load_hot() {
 		fail "insmod high_order_test.ko failed"
 }
 
-# A tmpfs at /mnt/fill for bench/challenge/fill.py: every page it holds is
+# A tmpfs at /mnt/fill for scripts/fill.py: every page it holds is
 # movable shmem, which is what the fragmented-heap scenarios fill with.
 mount_fill_tmpfs() {
 	mkdir -p /mnt/fill

@@ -57,7 +57,7 @@ PY
 
 compare quiet
 mount_fill_tmpfs
-python3 bench/challenge/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
 compare filled
 bctl fragment pin --percent 60 --sweep-percent 90 --seed 3 >/dev/null || fail "pin failed"
 sleep 2

@@ -31,7 +31,7 @@ load_monitor limit_slice_blocks=$slice
 load_hot
 mkdir -p /mnt/fill
 mount -t tmpfs -o size=100% tmpfs /mnt/fill
-python3 bench/challenge/fill.py /mnt/fill 256 30 > /dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 30 > /dev/null || fail "fill failed"
 bctl fragment pin --percent 100 --sweep-percent 90 --seed 7 > /dev/null || fail "fragment pin failed"
 # Keep the kernel from changing the heap under the reads: no proactive
 # compaction, no watermark boost (whose reclaim and kcompactd wake-ups

@@ -20,7 +20,7 @@ T=/sys/kernel/tracing/events/compaction/mm_compaction_try_to_compact_pages
 hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
 
 mount_fill_tmpfs
-python3 bench/challenge/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
 
 vmstat() { grep -E '^compact_(stall|fail|success) ' /proc/vmstat; }
 
@@ -52,7 +52,7 @@ round=0
 for r in 1 2 3; do
 	rm -f /mnt/fill/r$round-*
 	round=$((round + 1))
-	python3 bench/challenge/fill.py /mnt/fill 256 2 "r$round-" >/dev/null || fail "fill failed"
+	python3 scripts/fill.py /mnt/fill 256 2 "r$round-" >/dev/null || fail "fill failed"
 	free10=$(bctl frag --json | pyjson "print(sum(z['blocks_free'] for z in j['zones']))")
 	bctl hot run --order 10 --count $((free10 + 10)) --gfp retry > /tmp/hot.txt || fail "hot run failed"
 	note "round $r: $free10 free order-10 blocks; $(head -n1 /tmp/hot.txt)"

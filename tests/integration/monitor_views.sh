@@ -88,7 +88,7 @@ latency_hook && fail "the latency hook on __alloc_pages stayed after latency-mod
 # Events: fragment memory, then order-10 requests that may not compact
 # (gfp light) fail, and each failure is multicast.
 mount_fill_tmpfs
-python3 bench/challenge/fill.py /mnt/fill 256 2 >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 2 >/dev/null || fail "fill failed"
 bctl events --json --count 3 --timeout 120s > /tmp/events.jsonl &
 ev=$!
 sleep 2

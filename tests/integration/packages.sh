@@ -18,7 +18,7 @@ set -euo pipefail
 kver=$(uname -r)
 debs=build/deb
 kdebs=build/pkg-test/$kver
-ls $debs/buddyctl_*.deb $debs/buddyctl-dkms_*.deb $debs/libbuddyctl0_*.deb \
+ls $debs/buddyctl_*.deb $debs/buddyctl-dkms_*.deb $debs/libbuddyctl1_*.deb \
 	$debs/libbuddyctl-dev_*.deb >/dev/null || fail "no .debs in $debs: run scripts/build-deb"
 ls "$kdebs"/linux-headers-"$kver"_*.deb >/dev/null || fail "no headers .debs in $kdebs"
 
@@ -53,7 +53,7 @@ registered=$(dkms status buddyctl)
 case "$registered" in buddyctl/*": added") ;; *) fail "the sources are not registered with DKMS: $registered" ;; esac
 
 # 2. The CLI and the library packages.
-dpkg -i $debs/libbuddyctl0_*.deb $debs/libbuddyctl-dev_*.deb $debs/buddyctl_*.deb >/dev/null ||
+dpkg -i $debs/libbuddyctl1_*.deb $debs/libbuddyctl-dev_*.deb $debs/buddyctl_*.deb >/dev/null ||
 	fail "dpkg -i of the CLI and library packages failed"
 
 # 3. The headers packages; their DKMS hook builds the modules (AUTOINSTALL).
@@ -131,9 +131,9 @@ note "dpkg -r buddyctl-dkms with the adaptive policy on: ok"
 dmesg | tail -20 | grep -i buddy_monitor | sed 's/^/    /' || true
 
 # 8. Purge everything: nothing of ours stays.
-files=$(dpkg -L buddyctl libbuddyctl0 libbuddyctl-dev 2>/dev/null | sort -u)
+files=$(dpkg -L buddyctl libbuddyctl1 libbuddyctl-dev 2>/dev/null | sort -u)
 # (buddyctl-dkms has no conffiles: its removal above left nothing to purge.)
-dpkg --purge buddyctl libbuddyctl-dev libbuddyctl0 >/dev/null || fail "dpkg --purge failed"
+dpkg --purge buddyctl libbuddyctl-dev libbuddyctl1 >/dev/null || fail "dpkg --purge failed"
 [ -z "$(dpkg-query -W -f='${db:Status-Status}' buddyctl-dkms 2>/dev/null | grep -v not-installed)" ] ||
 	fail "buddyctl-dkms is still known to dpkg after removal"
 for f in $files; do

@@ -22,12 +22,12 @@ hist='hist:keys=order,prio:vals=hitcount:sort=order,prio'
 # up afresh (a full-priority compaction leaves memory tidy), which keeps the
 # free memory steady and is faster than a fresh fill.
 mount_fill_tmpfs
-python3 bench/challenge/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 2 base- >/dev/null || fail "fill failed"
 round=0
 fragment() {
 	rm -f /mnt/fill/r$round-*
 	round=$((round + 1))
-	python3 bench/challenge/fill.py /mnt/fill 256 2 "r$round-" >/dev/null || fail "fill failed"
+	python3 scripts/fill.py /mnt/fill 256 2 "r$round-" >/dev/null || fail "fill failed"
 }
 
 # trial NAME: run order-10 requests under the current policy and compare

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Fill memory with movable pages, then punch holes: the first half of the
-challenge's fragmented heap.
+"""Fill memory with movable pages, then punch holes: the first half of a
+fragmented heap. Runs inside the test bed's guest; the 4 MiB challenge, the
+scale bench and the integration tests all build their heaps with it.
 
 Writes FILE_KIB files into DIR (a tmpfs, so every page is movable shmem)
 until MemAvailable falls to LEAVE_PCT percent of MemTotal, then deletes every

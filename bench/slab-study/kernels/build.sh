@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels/slab/build.sh ALLOC...: build the slab study's guest kernels.
+# bench/slab-study/kernels/build.sh ALLOC...: build the slab study's guest
+# kernels.
 #
 # ALLOC is slab, slub or slob (default: all three). For each one:
 #   1. Debian's linux-source-6.1 is downloaded (apt-get download) and
@@ -21,7 +22,7 @@
 # project's `make deps` convention), otherwise named with the command.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../scripts/lib.sh"
+. "$here/../../../scripts/lib.sh"
 
 slab_build=$BUDDYCTL_BUILD/slab
 src=$slab_build/src

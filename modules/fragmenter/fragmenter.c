@@ -2,7 +2,9 @@
 /*
  * The fragmenter: leave physical memory fragmented the way long-running
  * machines are, reproducibly, with a knob for how many order-10-aligned
- * blocks end up unrecoverable.
+ * blocks end up unrecoverable. Linked into high_order_test.ko (see
+ * modules/Kbuild); it makes fragmentation, where modules/monitor/frag.c
+ * measures it.
  *
  * Why a kernel module at all. Userspace can only create movable memory
  * (anonymous pages, page cache, tmpfs). Compaction can migrate every such
@@ -97,7 +99,7 @@
 #include <linux/stringify.h>
 #include <linux/vmstat.h>
 
-#include "frag.h"
+#include "fragmenter/fragmenter.h"
 #include "uapi/buddyctl.h"
 
 #define FRAG_BLOCK_ORDER	(BUDDY_NR_ORDERS - 1)

@@ -77,7 +77,7 @@
 #include <linux/stringify.h>
 #include <linux/wait.h>
 
-#include "run.h"
+#include "high_order_test/run.h"
 #include "uapi/buddyctl.h"
 
 static unsigned int min_free_mb;

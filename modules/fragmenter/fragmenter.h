@@ -3,8 +3,8 @@
  * The fragmenter: pin unmovable pages in a chosen share of the
  * order-10-aligned blocks an unmovable sweep drew pages from.
  */
-#ifndef _HOT_FRAG_H
-#define _HOT_FRAG_H
+#ifndef _FRAGMENTER_H
+#define _FRAGMENTER_H
 
 #include <linux/types.h>
 
@@ -33,4 +33,4 @@ void frag_release(void);
 void frag_status(struct frag_status *st);
 void frag_exit(void);
 
-#endif /* _HOT_FRAG_H */
+#endif /* _FRAGMENTER_H */

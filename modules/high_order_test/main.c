@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * high_order_test.ko: high-order allocation runs ("buddy_hot") and the
- * fragmenter ("buddy_frag"), both driven over generic netlink.
+ * high_order_test.ko: high-order allocation runs ("buddy_hot", this
+ * folder) and the fragmenter ("buddy_frag", modules/fragmenter/), both
+ * driven over generic netlink. They share one module because every
+ * experiment loads both: the fragmenter prepares the heap, the runs
+ * measure what can still be allocated from it.
  *
  * The module parameters make it usable without any userspace tool:
  *
@@ -21,10 +24,10 @@
 #include <linux/netlink.h>
 #include <linux/stringify.h>
 
-#include "frag.h"
-#include "frag_netlink.h"
-#include "netlink.h"
-#include "run.h"
+#include "fragmenter/fragmenter.h"
+#include "fragmenter/fragmenter_netlink.h"
+#include "high_order_test/netlink.h"
+#include "high_order_test/run.h"
 #include "uapi/buddyctl.h"
 
 static bool autorun;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "buddy_frag" generic netlink family: pin, inspect and release the
- * fragmenter's pages (see frag.c and the contract in uapi/buddyctl.h).
+ * fragmenter's pages (see fragmenter.c and the contract in uapi/buddyctl.h).
  * PIN and RELEASE need CAP_SYS_ADMIN, checked here rather than with
  * GENL_ADMIN_PERM (which checks CAP_NET_ADMIN), and answer as STATUS does.
  */
@@ -10,8 +10,8 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "frag.h"
-#include "frag_netlink.h"
+#include "fragmenter/fragmenter.h"
+#include "fragmenter/fragmenter_netlink.h"
 #include "uapi/buddyctl.h"
 
 static const struct nla_policy frag_pin_policy[BUDDY_FRAG_A_MAX + 1] = {

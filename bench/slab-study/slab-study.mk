@@ -3,7 +3,7 @@
 # Included from the top-level Makefile (BUILD, KERNEL, KDIR come from it).
 #
 #   make slab-kernels         build the three guest kernels (cached; only a
-#                             changed config rebuilds one): kernels/slab/
+#                             changed config rebuilds one): bench/slab-study/kernels/
 #   make slab-study           kernels + slab_bench.ko per kernel + static
 #                             workloads, then SLAB_STUDY_REPS interleaved
 #                             guest runs per allocator, then the report:
@@ -31,7 +31,7 @@ SLAB_WORKLOAD_BINS := $(addprefix $(SLAB_STUDY_BIN)/,$(SLAB_WORKLOADS))
 
 # build.sh decides per kernel whether anything changed (config hash stamp).
 slab-kernels:
-	SLAB_JOBS=$(or $(SLAB_JOBS),2) kernels/slab/build.sh $(SLAB_ALLOCS)
+	SLAB_JOBS=$(or $(SLAB_JOBS),2) bench/slab-study/kernels/build.sh $(SLAB_ALLOCS)
 
 # build-module.sh rebuilds only when the sources or the kernel changed.
 slab-bench-modules: slab-kernels

@@ -3,8 +3,8 @@
  * High-order allocation runs: allocate blocks of one order in a kernel
  * thread, record every attempt, hold what was obtained until released.
  */
-#ifndef _HOT_RUN_H
-#define _HOT_RUN_H
+#ifndef _HIGH_ORDER_TEST_RUN_H
+#define _HIGH_ORDER_TEST_RUN_H
 
 #include <linux/types.h>
 
@@ -57,4 +57,4 @@ u32 hot_run_copy_attempts(u32 pos, struct hot_attempt *buf, u32 n, u32 *gen);
 
 void hot_run_exit(void);
 
-#endif /* _HOT_RUN_H */
+#endif /* _HIGH_ORDER_TEST_RUN_H */

@@ -17,8 +17,8 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "netlink.h"
-#include "run.h"
+#include "high_order_test/netlink.h"
+#include "high_order_test/run.h"
 #include "uapi/buddyctl.h"
 
 static struct netlink_range_validation hot_count_range = {
