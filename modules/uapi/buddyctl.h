@@ -523,7 +523,7 @@ enum buddy_hot_gfp_mode {
 	/*
 	 * hugetlb-like, hugetlb's own mask: GFP_HIGHUSER_MOVABLE | __GFP_COMP |
 	 * __GFP_RETRY_MAYFAIL | __GFP_NOWARN (movable, like a huge page; see
-	 * modules/hot/run.c for why not GFP_KERNEL)
+	 * modules/high_order_test/run.c for why not GFP_KERNEL)
 	 */
 	BUDDY_HOT_GFP_RETRY,
 	/*
@@ -666,7 +666,7 @@ enum buddy_frag_attr {
 	 * u8 0/1, default 1: after pinning, a movable sweep claims back the
 	 * pageblocks the unmovable sweep relabelled, so pinned pages end up
 	 * in movable pageblocks (mixed blocks) as on long-running machines.
-	 * See modules/hot/frag.c.
+	 * See modules/fragmenter/fragmenter.c.
 	 */
 	BUDDY_FRAG_A_RELABEL,
 	BUDDY_FRAG_A_RELABEL_PAGES,	/* u64 pages the movable sweep took */

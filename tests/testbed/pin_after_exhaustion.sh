@@ -13,7 +13,7 @@ case $rounds in '' | *[!0-9]*) fail "PIN_ROUNDS must be a number, not '$rounds'"
 load_monitor
 load_hot
 mount_fill_tmpfs
-note "fill: $(python3 bench/challenge/fill.py /mnt/fill 256 "${PIN_LEAVE_PCT:-2}")"
+note "fill: $(python3 scripts/fill.py /mnt/fill 256 "${PIN_LEAVE_PCT:-2}")"
 (while :; do echo 1 > /proc/sys/vm/compact_memory; sleep 3; done) &
 compactor=$!
 for r in $(seq 1 "$rounds"); do
