@@ -12,6 +12,7 @@
 
 #include "fragmenter/fragmenter.h"
 #include "fragmenter/fragmenter_netlink.h"
+#include "high_order_test/genl_reply.h"
 #include "uapi/buddyctl.h"
 
 static const struct nla_policy frag_pin_policy[BUDDY_FRAG_A_MAX + 1] = {
@@ -27,8 +28,10 @@ static const struct nla_policy frag_empty_policy[BUDDY_FRAG_A_MAX + 1] = {};
 
 static struct genl_family frag_genl_family;
 
-static int frag_fill_status(struct sk_buff *skb, const struct frag_status *st)
+static int frag_fill_status(struct sk_buff *skb, const void *arg)
 {
+	const struct frag_status *st = arg;
+
 	if (nla_put_u32(skb, BUDDY_FRAG_A_PIN_PERCENT, st->params.pin_percent) ||
 	    nla_put_u32(skb, BUDDY_FRAG_A_SWEEP_PERCENT, st->params.sweep_percent) ||
 	    nla_put_u32(skb, BUDDY_FRAG_A_SEED, st->params.seed) ||
@@ -53,36 +56,10 @@ static int frag_fill_status(struct sk_buff *skb, const struct frag_status *st)
 static int frag_reply_status(struct genl_info *info, u8 cmd)
 {
 	struct frag_status st;
-	struct sk_buff *skb;
-	void *hdr;
-	int ret;
 
 	frag_status(&st);
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(skb, info, &frag_genl_family, 0, cmd);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err;
-	}
-	ret = frag_fill_status(skb, &st);
-	if (ret)
-		goto err;
-	genlmsg_end(skb, hdr);
-	return genlmsg_reply(skb, info);
-err:
-	nlmsg_free(skb);
-	return ret;
-}
-
-/* State changes need CAP_SYS_ADMIN of the socket's opener, nothing less. */
-static int frag_genl_admin(struct sk_buff *skb, struct genl_info *info)
-{
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
-		return 0;
-	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
-	return -EPERM;
+	return hot_genl_reply(info, &frag_genl_family, cmd, frag_fill_status,
+			      &st);
 }
 
 static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
@@ -95,7 +72,7 @@ static int frag_genl_pin(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	int ret;
 
-	ret = frag_genl_admin(skb, info);
+	ret = hot_genl_admin(skb, info);
 	if (ret)
 		return ret;
 	if (a[BUDDY_FRAG_A_PIN_PERCENT])
@@ -120,7 +97,7 @@ static int frag_genl_status(struct sk_buff *skb, struct genl_info *info)
 
 static int frag_genl_release(struct sk_buff *skb, struct genl_info *info)
 {
-	int ret = frag_genl_admin(skb, info);
+	int ret = hot_genl_admin(skb, info);
 
 	if (ret)
 		return ret;

@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "high_order_test/genl_reply.h"
 #include "high_order_test/netlink.h"
 #include "high_order_test/run.h"
 #include "uapi/buddyctl.h"
@@ -44,8 +45,10 @@ static const struct nla_policy hot_empty_policy[BUDDY_HOT_A_MAX + 1] = {};
 
 static struct genl_family hot_genl_family;
 
-static int hot_fill_status(struct sk_buff *skb, const struct hot_status *st)
+static int hot_fill_status(struct sk_buff *skb, const void *arg)
 {
+	const struct hot_status *st = arg;
+
 	const struct hot_params *p = &st->params;
 
 	if (nla_put_u32(skb, BUDDY_HOT_A_STATE, st->state) ||
@@ -70,36 +73,10 @@ static int hot_fill_status(struct sk_buff *skb, const struct hot_status *st)
 static int hot_reply_status(struct genl_info *info, u8 cmd)
 {
 	struct hot_status st;
-	struct sk_buff *skb;
-	void *hdr;
-	int ret;
 
 	hot_run_status(&st);
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(skb, info, &hot_genl_family, 0, cmd);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err;
-	}
-	ret = hot_fill_status(skb, &st);
-	if (ret)
-		goto err;
-	genlmsg_end(skb, hdr);
-	return genlmsg_reply(skb, info);
-err:
-	nlmsg_free(skb);
-	return ret;
-}
-
-/* State changes need CAP_SYS_ADMIN of the socket's opener, nothing less. */
-static int hot_genl_admin(struct sk_buff *skb, struct genl_info *info)
-{
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
-		return 0;
-	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
-	return -EPERM;
+	return hot_genl_reply(info, &hot_genl_family, cmd, hot_fill_status,
+			      &st);
 }
 
 static int hot_genl_run(struct sk_buff *skb, struct genl_info *info)
