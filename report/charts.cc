@@ -631,7 +631,7 @@ Plot ExtfragPlot(const ExtfragSeries& e, const std::string& prefix) {
   p.meta = {{"unit", "index"}, {"xUnit", "s"}};
   p.caption =
       "The kernel's fragmentation index of each zone (what /sys/kernel/debug/extfrag/"
-      "extfrag_index prints), computed from the recorded free lists. -1 means a free block of "
+      "extfrag_index prints), as the monitor computed it at each sample. -1 means a free block of "
       "that order exists, so such a request would not fail for want of one; otherwise, should "
       "it fail, a value near 0 says for lack of memory (reclaim helps) and near 1 for "
       "fragmentation (compaction helps). The kernel compacts only above "
