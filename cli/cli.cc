@@ -2,7 +2,11 @@
 // The dispatcher: `buddyctl <command> [args]`, `buddyctl <group> <command>`.
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -11,6 +15,22 @@
 #include "buddyctl/version.h"
 
 namespace buddyctl::cli {
+
+std::optional<uint64_t> ReadMemFreePages() {
+  std::ifstream in("/proc/meminfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream s(line);
+    std::string key;
+    uint64_t kib = 0;
+    if (s >> key >> kib && key == "MemFree:") {
+      const long page = sysconf(_SC_PAGESIZE);
+      if (page <= 0) return std::nullopt;
+      return kib * 1024 / static_cast<uint64_t>(page);
+    }
+  }
+  return std::nullopt;
+}
 
 absl::StatusOr<std::shared_ptr<Transport>> Context::Transport_() {
   if (transport_) return transport_;

@@ -5,8 +5,10 @@
 #ifndef BUDDYCTL_CLI_CLI_H_
 #define BUDDYCTL_CLI_CLI_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +28,9 @@
 
 namespace buddyctl::cli {
 
+// MemFree of /proc/meminfo in pages, nullopt if it cannot be read.
+std::optional<uint64_t> ReadMemFreePages();
+
 struct Context {
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
@@ -37,6 +42,9 @@ struct Context {
   std::function<bool()> interrupted = [] { return false; };
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
   std::function<absl::Time()> now = [] { return absl::Now(); };
+  // Free memory in pages (MemFree), for checks before sending; nullopt
+  // when unknown, and the kernel's own check decides.
+  std::function<std::optional<uint64_t>()> free_pages = ReadMemFreePages;
 
   absl::StatusOr<Monitor> OpenMonitor();
   absl::StatusOr<HotTest> OpenHotTest();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// policy, set-threshold, set-min-order, background, latency-mode,
+// policy, set-threshold, set-min-order, background, latency-mode, reserve,
 // tuner-stats: the tuner's controls and counters. Arguments are parsed into
 // numbers here; libbuddyctl checks them against the uapi limits before
 // anything is sent, and the kernel checks what arrives.
@@ -77,6 +77,62 @@ absl::Status LatencyMode(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "latency mode"));
   u.latency = on;
   return Apply(ctx, u, a.Has("--json"));
+}
+
+// The reserve's configuration and counters, in text or as
+// {"config": {...}, "reserve": {...}}.
+absl::Status ShowReserve(Context& ctx, Monitor& mon, const Config& c, bool json) {
+  BUDDYCTL_ASSIGN_OR_RETURN(TunerStats t, mon.GetTunerStats());
+  if (json) {
+    *ctx.out << DumpJson(nlohmann::json{{"config", c}, {"reserve", t.reserve}}) << "\n";
+  } else {
+    PrintReserve(*ctx.out, c, t.reserve);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Reserve(Context& ctx, const Args& a) {
+  const bool json = a.Has("--json");
+  ConfigUpdate u;
+  if (a.Has("--off")) {
+    if (a.Has("--blocks") || a.Has("--order") || a.Has("--budget-ms")) {
+      return UsageError("--off takes no --order, --blocks or --budget-ms");
+    }
+    u.reserve_blocks = 0;
+  }
+  if (auto v = a.Get("--order")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, "reserve order"));
+    u.reserve_order = o;
+  }
+  if (auto v = a.Get("--blocks")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t n, ParseUint(*v, "reserve block count"));
+    u.reserve_blocks = n;
+  }
+  if (auto v = a.Get("--budget-ms")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, "reserve budget"));
+    u.reserve_budget_ms = ms;
+  }
+  BUDDYCTL_RETURN_IF_ERROR(RefusedValue(u.Validate()));
+  BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
+  if (u.empty()) {
+    BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
+    return ShowReserve(ctx, mon, c, json);
+  }
+  // The cheap half of the size check, before sending: the kernel repeats
+  // it with its own count of free pages and decides.
+  std::optional<uint64_t> free_pages = ctx.free_pages ? ctx.free_pages() : std::nullopt;
+  if (u.reserve_blocks.value_or(0) > 0 && free_pages) {
+    uint32_t order = 0;
+    if (u.reserve_order) {
+      order = *u.reserve_order;
+    } else {
+      BUDDYCTL_ASSIGN_OR_RETURN(Config now, mon.GetConfig());
+      order = now.reserve_order;
+    }
+    BUDDYCTL_RETURN_IF_ERROR(RefusedValue(CheckReserveFits(order, *u.reserve_blocks, *free_pages)));
+  }
+  BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.SetConfig(u));
+  return ShowReserve(ctx, mon, c, json);
 }
 
 absl::Status TunerStatsCmd(Context& ctx, const Args& a) {
@@ -173,6 +229,40 @@ examples:
                {{"--json", false}},
                1,
                1});
+  t.push_back(
+      {"reserve",
+       Reserve,
+       "keep free blocks of an order ready, prepared in the background (root to change)",
+       "buddyctl reserve [--order N --blocks N [--budget-ms N] | --off] [--json]",
+       R"(A kernel worker keeps N free blocks of order K (a free block of order
+K + j counting 2^j) by emptying the cheapest blocks that hold only free
+and movable pages, as the evacuate policy does for one request, every
+)" BUDDYCTL_STR(BUDDY_RESERVE_PERIOD_MS) R"( ms while the count is below the target. The blocks stay free
+for anyone: an order-0 request that needs the memory still gets it. The
+worker pauses while the system reclaims, while free memory is low, when
+no block can be emptied, and when its time budget for the second is
+spent. Below the pageblock order (9 on x86-64) it empties whole
+pageblocks.
+Without options, prints the reserve's settings and counters.
+
+options:
+  --order K       the order to keep free, 0..10
+  --blocks N      free blocks of order K to keep, 0 (off)..)" BUDDYCTL_STR(BUDDY_RESERVE_BLOCKS_MAX) R"(; refused
+                  when N << K pages is more than half of the free memory
+  --budget-ms N   worker time per second, )" BUDDYCTL_STR(
+           BUDDY_RESERVE_BUDGET_MIN_MS) ".." BUDDYCTL_STR(BUDDY_RESERVE_BUDGET_MAX_MS) R"( ms
+  --off           stop the worker (the same as --blocks 0)
+
+examples:
+  sudo buddyctl reserve --order 10 --blocks 8 --budget-ms 200
+  buddyctl reserve --json
+  sudo buddyctl reserve --off
+)",
+       {{"--order", true},
+        {"--blocks", true},
+        {"--budget-ms", true},
+        {"--off", false},
+        {"--json", false}}});
   t.push_back({"tuner-stats",
                TunerStatsCmd,
                "the tuner's decisions and their outcomes per order",

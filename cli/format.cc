@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace buddyctl::cli {
@@ -181,12 +182,29 @@ void PrintLatency(std::ostream& out, const LatencyHistogram& h) {
   }
 }
 
+namespace {
+
+// "low_memory 0, reclaim 1, budget 0, no_candidate 2, busy 0"
+std::string ReservePauses(const ReserveStats& r) {
+  std::string s;
+  for (int i = 0; i < kNrReservePauses; ++i) {
+    absl::StrAppend(&s, i == 0 ? "" : ", ", ReservePauseName(i), " ",
+                    r.paused[static_cast<size_t>(i)]);
+  }
+  return s;
+}
+
+}  // namespace
+
 void PrintConfig(std::ostream& out, const Config& c) {
   out << absl::StrFormat("policy          %s\n", PolicyName(c.policy));
   out << absl::StrFormat("threshold       %u%%\n", c.threshold);
   out << absl::StrFormat("min_order       %u\n", c.min_order);
   out << absl::StrFormat("background      %s (order %u, every %u ms)\n",
                          c.bg_enabled ? "on" : "off", c.bg_order, c.bg_interval_ms);
+  out << absl::StrFormat("reserve         %s (%u blocks of order %u, budget %u ms/s)\n",
+                         c.reserve_blocks > 0 ? "on" : "off", c.reserve_blocks, c.reserve_order,
+                         c.reserve_budget_ms);
   out << absl::StrFormat("latency         %s\n", c.latency ? "on" : "off");
   out << absl::StrFormat("events_per_sec  %u\n", c.events_per_sec);
 }
@@ -209,6 +227,30 @@ void PrintTunerStats(std::ostream& out, const TunerStats& t) {
       "%u without candidate, %u low memory, %u busy, %u scans, %.1f ms\n",
       e.requests, e.blocks, e.attempts, e.pages_moved, e.failures, e.no_candidate, e.low_memory,
       e.busy, e.scans, static_cast<double>(e.time_ns) / 1e6);
+  const ReserveStats& r = t.reserve;
+  out << absl::StrFormat(
+      "reserve: %u of %u free blocks of order %u, %u blocks emptied of %u tried (%u pages moved, "
+      "%u refused), %u rounds, %.1f ms; paused: %s\n",
+      r.free_blocks, r.target, r.order, r.blocks, r.attempts, r.pages_moved, r.failures, r.rounds,
+      static_cast<double>(r.cpu_ns) / 1e6, ReservePauses(r));
+}
+
+void PrintReserve(std::ostream& out, const Config& c, const ReserveStats& r) {
+  if (c.reserve_blocks > 0) {
+    out << absl::StrFormat("reserve         on: %u blocks of order %u, budget %u ms/s\n",
+                           c.reserve_blocks, c.reserve_order, c.reserve_budget_ms);
+  } else {
+    out << absl::StrFormat("reserve         off (order %u, budget %u ms/s)\n", c.reserve_order,
+                           c.reserve_budget_ms);
+  }
+  out << absl::StrFormat("free blocks     %u of order %u (target %u)\n", r.free_blocks, r.order,
+                         r.target);
+  out << absl::StrFormat(
+      "prepared        %u blocks emptied of %u tried (%u pages moved, %u refused) in %u rounds, "
+      "%.1f ms\n",
+      r.blocks, r.attempts, r.pages_moved, r.failures, r.rounds,
+      static_cast<double>(r.cpu_ns) / 1e6);
+  out << absl::StrFormat("paused          %s\n", ReservePauses(r));
 }
 
 }  // namespace buddyctl::cli

@@ -33,6 +33,8 @@ void PrintFrag(std::ostream& out, const std::vector<ZoneFrag>& zones);
 void PrintLatency(std::ostream& out, const LatencyHistogram& h);
 void PrintConfig(std::ostream& out, const Config& c);
 void PrintTunerStats(std::ostream& out, const TunerStats& t);
+// `buddyctl reserve`: its configuration, the free count and the counters.
+void PrintReserve(std::ostream& out, const Config& c, const ReserveStats& r);
 
 }  // namespace buddyctl::cli
 

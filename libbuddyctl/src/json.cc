@@ -105,10 +105,17 @@ void to_json(json& j, const ZoneFrag& z) {
 }
 
 void to_json(json& j, const Config& c) {
-  j = json{{"latency", c.latency},           {"events_per_sec", c.events_per_sec},
-           {"policy", PolicyName(c.policy)}, {"threshold", c.threshold},
-           {"min_order", c.min_order},       {"bg_enabled", c.bg_enabled},
-           {"bg_order", c.bg_order},         {"bg_interval_ms", c.bg_interval_ms}};
+  j = json{{"latency", c.latency},
+           {"events_per_sec", c.events_per_sec},
+           {"policy", PolicyName(c.policy)},
+           {"threshold", c.threshold},
+           {"min_order", c.min_order},
+           {"bg_enabled", c.bg_enabled},
+           {"bg_order", c.bg_order},
+           {"bg_interval_ms", c.bg_interval_ms},
+           {"reserve_order", c.reserve_order},
+           {"reserve_blocks", c.reserve_blocks},
+           {"reserve_budget_ms", c.reserve_budget_ms}};
 }
 
 void to_json(json& j, const MonitorInfo& i) {
@@ -153,8 +160,24 @@ void to_json(json& j, const EvacuatorStats& e) {
            {"time_ns", e.time_ns}};
 }
 
+void to_json(json& j, const ReserveStats& r) {
+  j = json{{"order", r.order},
+           {"target", r.target},
+           {"free_blocks", r.free_blocks},
+           {"rounds", r.rounds},
+           {"blocks", r.blocks},
+           {"pages_moved", r.pages_moved},
+           {"attempts", r.attempts},
+           {"failures", r.failures},
+           {"cpu_ns", r.cpu_ns},
+           {"paused", Named(r.paused, ReservePauseName)}};
+}
+
 void to_json(json& j, const TunerStats& s) {
-  j = json{{"orders", s.orders}, {"background", s.background}, {"evacuator", s.evacuator}};
+  j = json{{"orders", s.orders},
+           {"background", s.background},
+           {"evacuator", s.evacuator},
+           {"reserve", s.reserve}};
 }
 
 void to_json(json& j, const Event& e) {

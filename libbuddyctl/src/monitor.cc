@@ -75,8 +75,11 @@ const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                                BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS,
-                                              &Config::bg_interval_ms)});
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS, &Config::bg_interval_ms),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS,
+                                              &Config::reserve_budget_ms)});
 
 const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
                                     {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
@@ -150,11 +153,26 @@ const Decoder<EvacuatorStats> kEvacuator(
      BUDDYCTL_FIELD(BUDDY_MON_VA_BUSY, &EvacuatorStats::busy),
      BUDDYCTL_FIELD(BUDDY_MON_VA_TIME_NS, &EvacuatorStats::time_ns)});
 
+const Decoder<ReserveStats> kReserve(
+    "tuner stats: reserve", BUDDY_MON_RA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_RA_ORDER, &ReserveStats::order),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_TARGET, &ReserveStats::target),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_FREE, &ReserveStats::free_blocks),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_ROUNDS, &ReserveStats::rounds),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_BLOCKS, &ReserveStats::blocks),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_PAGES_MOVED, &ReserveStats::pages_moved),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_ATTEMPTS, &ReserveStats::attempts),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_FAILURES, &ReserveStats::failures),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_CPU_NS, &ReserveStats::cpu_ns),
+     BUDDYCTL_FIELD(BUDDY_MON_RA_PAUSED, &ReserveStats::paused)});
+
 const AttrLayout kTunerLayout("tuner stats", BUDDY_MON_A_MAX,
                               {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED),
                                BUDDYCTL_REQUIRED(BUDDY_MON_A_BACKGROUND, NLA_NESTED),
                                // Absent from modules older than the evacuate policy.
-                               BUDDYCTL_OPTIONAL(BUDDY_MON_A_EVACUATOR, NLA_NESTED)});
+                               BUDDYCTL_OPTIONAL(BUDDY_MON_A_EVACUATOR, NLA_NESTED),
+                               // Absent from modules older than the reserve.
+                               BUDDYCTL_OPTIONAL(BUDDY_MON_A_RESERVE, NLA_NESTED)});
 
 // Which fields an event carries depends on its type: those are optional.
 const Decoder<Event> kEvent("event", BUDDY_MON_EV_A_MAX,
@@ -320,6 +338,9 @@ absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
         if (u.bg_enabled) b.PutU8(BUDDY_MON_CA_BG_ENABLED, *u.bg_enabled ? 1 : 0);
         if (u.bg_order) b.PutU32(BUDDY_MON_CA_BG_ORDER, *u.bg_order);
         if (u.bg_interval_ms) b.PutU32(BUDDY_MON_CA_BG_INTERVAL_MS, *u.bg_interval_ms);
+        if (u.reserve_order) b.PutU32(BUDDY_MON_CA_RESERVE_ORDER, *u.reserve_order);
+        if (u.reserve_blocks) b.PutU32(BUDDY_MON_CA_RESERVE_BLOCKS, *u.reserve_blocks);
+        if (u.reserve_budget_ms) b.PutU32(BUDDY_MON_CA_RESERVE_BUDGET_MS, *u.reserve_budget_ms);
         b.EndNest();
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "set config"));
@@ -341,6 +362,11 @@ absl::StatusOr<TunerStats> Monitor::GetTunerStats() {
   if (t.Has(BUDDY_MON_A_EVACUATOR)) {
     BUDDYCTL_ASSIGN_OR_RETURN(Attrs ev, t.Nested(BUDDY_MON_A_EVACUATOR, kEvacuator.layout()));
     BUDDYCTL_ASSIGN_OR_RETURN(s.evacuator, kEvacuator.Decode(ev));
+  }
+  // Absent from modules older than the reserve: off and all zero then.
+  if (t.Has(BUDDY_MON_A_RESERVE)) {
+    BUDDYCTL_ASSIGN_OR_RETURN(Attrs rs, t.Nested(BUDDY_MON_A_RESERVE, kReserve.layout()));
+    BUDDYCTL_ASSIGN_OR_RETURN(s.reserve, kReserve.Decode(rs));
   }
   return s;
 }

@@ -378,6 +378,38 @@ void Writer::Tuner(const TunerStats& tuner, const Config& config) {
        "Time the evacuator spent scanning and emptying blocks.")
       .Add({}, Seconds(e.time_ns));
 
+  const ReserveStats& r = tuner.reserve;
+  Single("buddyctl_reserve_rounds_total", "counter",
+         "Periods in which the reserve worker found fewer free blocks than its target.", r.rounds);
+  Single("buddyctl_reserve_blocks_total", "counter",
+         "Blocks the reserve worker emptied and freed whole.", r.blocks);
+  Single("buddyctl_reserve_pages_moved_total", "counter",
+         "In-use pages the reserve worker migrated out of the blocks it emptied.", r.pages_moved);
+  Single("buddyctl_reserve_attempts_total", "counter", "Blocks the reserve worker tried to empty.",
+         r.attempts);
+  Single("buddyctl_reserve_failures_total", "counter",
+         "Reserve attempts alloc_contig_range refused.", r.failures);
+  Make("buddyctl_reserve_cpu_seconds_total", "counter",
+       "Time the reserve worker spent in its rounds (wall time, an upper bound of its CPU time).")
+      .Add({}, Seconds(r.cpu_ns));
+  {
+    Family f = Make("buddyctl_reserve_paused_total", "counter",
+                    "Rounds of the reserve worker that stopped short of the target, by reason.");
+    for (int i = 0; i < kNrReservePauses; ++i) {
+      f.Add({{"reason", absl::StrCat(ReservePauseName(i))}}, r.paused[static_cast<size_t>(i)]);
+    }
+  }
+  Single("buddyctl_reserve_target_blocks", "gauge",
+         "Free blocks of the reserve order the worker keeps ready; 0 when off.", r.target);
+  Single("buddyctl_reserve_free_blocks", "gauge",
+         "Free blocks of the reserve order now, a larger free block counting for the blocks it "
+         "holds.",
+         r.free_blocks);
+  Single("buddyctl_reserve_order", "gauge", "The order the reserve keeps free blocks of.", r.order);
+  SingleDouble("buddyctl_reserve_budget_ratio", "gauge",
+               "Share of one CPU the reserve worker may use, 0..1.",
+               static_cast<double>(config.reserve_budget_ms) / 1000.0);
+
   SingleDouble("buddyctl_tuner_threshold_ratio", "gauge",
                "Fragmentation above which the adaptive and evacuate policies act, 0..1.",
                Ratio(config.threshold));

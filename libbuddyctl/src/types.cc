@@ -19,6 +19,7 @@ static_assert(kNrPrios == BUDDY_NR_PRIOS);
 static_assert(kNrCompactResults == BUDDY_NR_COMPACT_RESULTS);
 static_assert(kNrMigratetypes == BUDDY_NR_MIGRATETYPES);
 static_assert(kCompactResultSuccess == BUDDY_COMPACT_SUCCESS);
+static_assert(kNrReservePauses == BUDDY_RESERVE_NR_PAUSES);
 static_assert(static_cast<int>(Policy::kAlwaysMax) == BUDDY_POLICY_ALWAYS_MAX);
 static_assert(static_cast<int>(Policy::kEvacuate) == BUDDY_POLICY_EVACUATE);
 static_assert(std::size(kAllPolicies) == BUDDY_NR_POLICIES);
@@ -37,6 +38,7 @@ constexpr const char* kPrioNames[] = BUDDY_PRIO_NAMES;
 constexpr const char* kCompactResultNames[] = BUDDY_COMPACT_RESULT_NAMES;
 constexpr const char* kMigratetypeNames[] = BUDDY_MT_NAMES;
 constexpr const char* kPolicyNames[] = BUDDY_POLICY_NAMES;
+constexpr const char* kReservePauseNames[] = BUDDY_RESERVE_PAUSE_NAMES;
 constexpr const char* kEventNames[] = BUDDY_EV_NAMES;
 constexpr const char* kHotGfpNames[] = BUDDY_HOT_GFP_NAMES;
 constexpr const char* kHotStateNames[] = BUDDY_HOT_STATE_NAMES;
@@ -46,6 +48,7 @@ static_assert(std::size(kPrioNames) == BUDDY_NR_PRIOS);
 static_assert(std::size(kCompactResultNames) == BUDDY_NR_COMPACT_RESULTS);
 static_assert(std::size(kMigratetypeNames) == BUDDY_NR_MIGRATETYPES);
 static_assert(std::size(kPolicyNames) == BUDDY_NR_POLICIES);
+static_assert(std::size(kReservePauseNames) == BUDDY_RESERVE_NR_PAUSES);
 static_assert(std::size(kEventNames) == BUDDY_NR_EVENT_TYPES);
 static_assert(std::size(kHotGfpNames) == BUDDY_HOT_NR_GFP_MODES);
 static_assert(std::size(kHotStateNames) == BUDDY_HOT_NR_STATES);
@@ -91,6 +94,7 @@ absl::Status CheckRange(uint64_t v, uint64_t lo, uint64_t hi, absl::string_view 
 absl::string_view PrioName(int prio) { return NameAt(kPrioNames, prio); }
 absl::string_view CompactResultName(int result) { return NameAt(kCompactResultNames, result); }
 absl::string_view MigratetypeName(int mt) { return NameAt(kMigratetypeNames, mt); }
+absl::string_view ReservePauseName(int reason) { return NameAt(kReservePauseNames, reason); }
 absl::string_view PolicyName(Policy p) { return NameAt(kPolicyNames, static_cast<int64_t>(p)); }
 
 absl::StatusOr<Policy> ParsePolicy(absl::string_view name) {
@@ -190,7 +194,7 @@ double UnusablePercent(const std::vector<ZoneFrag>& zones, int order) {
 
 bool ConfigUpdate::empty() const {
   return !latency && !events_per_sec && !policy && !threshold && !min_order && !bg_enabled &&
-         !bg_order && !bg_interval_ms;
+         !bg_order && !bg_interval_ms && !reserve_order && !reserve_blocks && !reserve_budget_ms;
 }
 
 absl::Status ConfigUpdate::Validate() const {
@@ -207,10 +211,28 @@ absl::Status ConfigUpdate::Validate() const {
     BUDDYCTL_RETURN_IF_ERROR(CheckRange(*bg_interval_ms, BUDDY_BG_INTERVAL_MIN_MS,
                                         BUDDY_BG_INTERVAL_MAX_MS, "background interval", "ms"));
   }
+  if (reserve_order) BUDDYCTL_RETURN_IF_ERROR(ValidateOrder(*reserve_order, "reserve order"));
+  if (reserve_blocks) {
+    BUDDYCTL_RETURN_IF_ERROR(
+        CheckRange(*reserve_blocks, 0, BUDDY_RESERVE_BLOCKS_MAX, "reserve block count"));
+  }
+  if (reserve_budget_ms) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*reserve_budget_ms, BUDDY_RESERVE_BUDGET_MIN_MS,
+                                        BUDDY_RESERVE_BUDGET_MAX_MS, "reserve budget", "ms"));
+  }
   if (policy && static_cast<uint32_t>(*policy) >= BUDDY_NR_POLICIES) {
     return absl::InvalidArgumentError("invalid policy");
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckReserveFits(uint32_t order, uint32_t blocks, uint64_t free_pages) {
+  BUDDYCTL_RETURN_IF_ERROR(ValidateOrder(order, "reserve order"));
+  const uint64_t pages = uint64_t{blocks} << order;
+  if (pages <= free_pages / 2) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("a reserve of ", blocks, " blocks of order ", order, " (", pages,
+                   " pages) is more than half of the free memory (", free_pages, " pages free)"));
 }
 
 absl::string_view EventTypeName(EventType t) {

@@ -2,7 +2,8 @@
 /*
  * Runtime configuration: one mutex serializes changes; each subsystem gets
  * its part in a form its hot path can read atomically (the tuner a packed
- * word, events a rate, latency and background their own switch).
+ * word, events a rate, latency, background and the reserve their own
+ * switch).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +16,7 @@
 #include "monitor/evacuate.h"
 #include "monitor/events.h"
 #include "monitor/latency.h"
+#include "monitor/reserve.h"
 #include "monitor/stats.h"
 #include "monitor/tuner.h"
 
@@ -39,6 +41,14 @@ int bm_config_validate(const struct bm_config *cfg, const char **why)
 		 cfg->bg_interval_ms > BUDDY_BG_INTERVAL_MAX_MS)
 		*why = "bg_interval_ms must be " __stringify(BUDDY_BG_INTERVAL_MIN_MS)
 		       ".." __stringify(BUDDY_BG_INTERVAL_MAX_MS);
+	else if (cfg->reserve_order >= BUDDY_NR_ORDERS)
+		*why = "reserve order must be 0..10";
+	else if (cfg->reserve_blocks > BUDDY_RESERVE_BLOCKS_MAX)
+		*why = "reserve blocks must be 0.." __stringify(BUDDY_RESERVE_BLOCKS_MAX);
+	else if (cfg->reserve_budget_ms < BUDDY_RESERVE_BUDGET_MIN_MS ||
+		 cfg->reserve_budget_ms > BUDDY_RESERVE_BUDGET_MAX_MS)
+		*why = "reserve budget must be " __stringify(BUDDY_RESERVE_BUDGET_MIN_MS)
+		       ".." __stringify(BUDDY_RESERVE_BUDGET_MAX_MS) " ms";
 	else
 		return 0;
 	return -EINVAL;
@@ -64,6 +74,23 @@ static int __bm_config_set(const struct bm_config *cfg, const char **why)
 	int ret;
 
 	lockdep_assert_held(&bm_config_mutex);
+	/*
+	 * A reserve is checked against free memory when it is asked for, not
+	 * again when another field changes: by then its own blocks are part
+	 * of what is free, and the answer would only change with the load.
+	 */
+	if (cfg->reserve_blocks) {
+		ret = bm_res_available(why);
+		if (ret)
+			return ret;
+		if (cfg->reserve_blocks != bm_cfg.reserve_blocks ||
+		    cfg->reserve_order != bm_cfg.reserve_order) {
+			ret = bm_res_check_size(cfg->reserve_order,
+						cfg->reserve_blocks, why);
+			if (ret)
+				return ret;
+		}
+	}
 	/* First: the one step that can fail and that nothing else undoes. */
 	if (cfg->policy == BUDDY_POLICY_EVACUATE) {
 		ret = bm_evac_enable(why);
@@ -83,6 +110,8 @@ static int __bm_config_set(const struct bm_config *cfg, const char **why)
 	bm_events_set_rate(cfg->events_per_sec);
 	bm_tuner_set(t);
 	bm_bg_configure(cfg->bg_enabled, cfg->bg_order, cfg->bg_interval_ms);
+	bm_res_configure(cfg->reserve_order, cfg->reserve_blocks,
+			 cfg->reserve_budget_ms);
 	bm_cfg = *cfg;
 	return 0;
 }

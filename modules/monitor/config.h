@@ -16,6 +16,9 @@ struct bm_config {
 	bool bg_enabled;
 	u32 bg_order;
 	u32 bg_interval_ms;
+	u32 reserve_order;
+	u32 reserve_blocks;		/* 0: off */
+	u32 reserve_budget_ms;
 };
 
 /* Range checks shared by module parameters and netlink (same limits). */
@@ -27,9 +30,10 @@ int bm_config_init(const struct bm_config *cfg);
 void bm_config_get(struct bm_config *cfg);
 
 /*
- * Replace the configuration with @cfg (already validated). Only the
- * latency switch can fail (registering its probe); it is applied first,
- * so on error nothing has changed.
+ * Replace the configuration with @cfg (already validated). What can fail
+ * (a feature this kernel lacks, a reserve larger than half of the free
+ * memory, registering the latency probe) is checked or applied first, so
+ * on error nothing has changed.
  */
 int bm_config_set(const struct bm_config *cfg, const char **why);
 

@@ -76,6 +76,10 @@
  * blocks; later requests use them while they are younger than
  * BM_EVAC_CACHE_MS (alloc_contig_range() rechecks each block anyway).
  *
+ * Shared. Choosing and emptying a block (bm_evac_empty_block()) is also
+ * what the reserve worker (reserve.c) does ahead of requests; the one
+ * evacuator mutex serialises the two, and neither waits for the other.
+ *
  * Unload. unregister_ftrace_function() waits for callbacks; a redirected
  * call is counted in bm_evac_inflight by the callback itself, before the
  * redirect, so exit waits for those to return and then for an RCU-tasks
@@ -129,7 +133,7 @@ static DEFINE_MUTEX(bm_evac_hook_mutex);	/* registration */
 static bool bm_evac_hooked;
 static atomic_t bm_evac_inflight = ATOMIC_INIT(0);
 
-static DEFINE_MUTEX(bm_evac_mutex);	/* one evacuation at a time; below */
+static DEFINE_MUTEX(bm_evac_mutex);	/* one evacuation at a time, all below */
 static struct bm_block_cost bm_evac_cand[BM_EVAC_BATCH];
 static unsigned int bm_evac_ncand, bm_evac_next;
 static struct zone *bm_evac_cand_zone;
@@ -202,11 +206,11 @@ static int bm_evac_block(unsigned long pfn, unsigned int order, gfp_t gfp)
 }
 #endif
 
-/* Refill the candidates from the highest allowed zone that has any. */
-static void bm_evac_scan(gfp_t gfp, unsigned int order,
+/* Refill the candidates from the highest allowed zone of @nid that has any. */
+static void bm_evac_scan(int nid, gfp_t gfp, unsigned int order,
 			 struct bm_evac_counts *d)
 {
-	pg_data_t *pgdat = NODE_DATA(numa_node_id());
+	pg_data_t *pgdat = NODE_DATA(nid);
 	int z;
 
 	d->scans++;
@@ -234,57 +238,71 @@ static void bm_evac_scan(gfp_t gfp, unsigned int order,
 	}
 }
 
-static bool bm_evac_cache_fresh(unsigned int order)
+static bool bm_evac_cache_fresh(int nid, unsigned int order)
 {
 	return bm_evac_next < bm_evac_ncand && bm_evac_cand_order == order &&
-	       bm_evac_cand_zone &&
-	       zone_to_nid(bm_evac_cand_zone) == numa_node_id() &&
+	       bm_evac_cand_zone && zone_to_nid(bm_evac_cand_zone) == nid &&
 	       time_before(jiffies, bm_evac_cand_time +
 			   msecs_to_jiffies(BM_EVAC_CACHE_MS));
 }
 
-/* Try to free one block of @order for this request. Caller may sleep. */
-static int bm_evac_one(gfp_t gfp, unsigned int order,
-		       struct bm_evac_counts *d)
+int bm_evac_empty_block(int nid, gfp_t gfp, unsigned int order,
+			struct bm_evac_counts *d)
 {
 	struct bm_block_cost c;
 	struct zone *zone;
-	int ret = -ENOENT;
+	int ret;
 
-	d->requests++;
+	/*
+	 * Never wait: the request path must not, and the reserve worker has
+	 * better to do than queue behind a request (it comes back next
+	 * period). Holding the mutex while a candidate is taken from the
+	 * shared list and emptied is what keeps two callers from emptying the
+	 * same block; a block once freed whole is no candidate any more.
+	 */
 	if (!mutex_trylock(&bm_evac_mutex)) {
 		d->busy++;
 		return -EBUSY;
 	}
-	while (ret) {
-		if (!bm_evac_cache_fresh(order))
-			bm_evac_scan(gfp, order, d);
-		if (bm_evac_next >= bm_evac_ncand) {
-			d->no_candidate++;
-			ret = -ENOENT;
-			break;
-		}
-		zone = bm_evac_cand_zone;
-		c = bm_evac_cand[bm_evac_next++];
-		if (zone_page_state(zone, NR_FREE_PAGES) <
-		    c.used + high_wmark_pages(zone) + (1UL << order)) {
-			d->low_memory++;
-			ret = -ENOMEM;
-			break;
-		}
-		d->attempts++;
-		ret = bm_evac_block(c.pfn, order, gfp);
-		if (ret) {
-			d->failures++;
-			bm_evac_remember_refusal(c.pfn);
-			/* One refusal per request: then let compaction try. */
-			break;
-		}
-		d->blocks++;
-		d->pages_moved += c.used;
+	if (!bm_evac_cache_fresh(nid, order))
+		bm_evac_scan(nid, gfp, order, d);
+	if (bm_evac_next >= bm_evac_ncand) {
+		d->no_candidate++;
+		ret = -ENOENT;
+		goto out;
 	}
+	zone = bm_evac_cand_zone;
+	c = bm_evac_cand[bm_evac_next++];
+	if (zone_page_state(zone, NR_FREE_PAGES) <
+	    c.used + high_wmark_pages(zone) + (1UL << order)) {
+		d->low_memory++;
+		ret = -ENOMEM;
+		goto out;
+	}
+	d->attempts++;
+	ret = bm_evac_block(c.pfn, order, gfp);
+	if (ret) {
+		d->failures++;
+		bm_evac_remember_refusal(c.pfn);
+		goto out;
+	}
+	d->blocks++;
+	d->pages_moved += c.used;
+out:
 	mutex_unlock(&bm_evac_mutex);
 	return ret;
+}
+
+/*
+ * Try to free one block of @order for this request, on its node: one
+ * attempt, and on a refusal the kernel's compaction tries. Caller may
+ * sleep.
+ */
+static int bm_evac_one(gfp_t gfp, unsigned int order,
+		       struct bm_evac_counts *d)
+{
+	d->requests++;
+	return bm_evac_empty_block(numa_node_id(), gfp, order, d);
 }
 
 static void bm_evac_account(const struct bm_evac_counts *d)

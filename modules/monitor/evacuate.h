@@ -6,6 +6,7 @@
 #ifndef _BM_EVACUATE_H
 #define _BM_EVACUATE_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
 
 struct bm_evac_counts {
@@ -26,6 +27,18 @@ struct bm_evac_counts {
  * stays until unload; it acts only when the tuner asks). Sleeps.
  */
 int bm_evac_enable(const char **why);
+
+/*
+ * Empty the cheapest emptiable block of 1 << @order pages in the zones of
+ * node @nid that @gfp allows (the highest that has one) and free it whole:
+ * the step the request path and the reserve worker (reserve.c) share.
+ * One caller at a time; it never waits for another: -EBUSY then. Else
+ * -ENOENT (no candidate), -ENOMEM (the free-memory guard), the refusal of
+ * alloc_contig_range(), or 0. @d counts what happened (not requests).
+ * Sleeps.
+ */
+int bm_evac_empty_block(int nid, gfp_t gfp, unsigned int order,
+			struct bm_evac_counts *d);
 
 void bm_evac_read(struct bm_evac_counts *c);
 void bm_evac_reset(void);

@@ -27,6 +27,7 @@
 #include "monitor/netlink.h"
 #include "monitor/probes.h"
 #include "monitor/procfs.h"
+#include "monitor/reserve.h"
 #include "monitor/stats.h"
 
 static char *policy = "off";
@@ -94,6 +95,10 @@ static int bm_params_to_config(struct bm_config *cfg)
 		.bg_enabled = background,
 		.bg_order = bg_order,
 		.bg_interval_ms = bg_interval_ms,
+		/* The reserve starts off; SET_CONFIG switches it on. */
+		.reserve_order = BUDDY_NR_ORDERS - 1,
+		.reserve_blocks = 0,
+		.reserve_budget_ms = BUDDY_RESERVE_DEFAULT_BUDGET_MS,
 	};
 	if (bm_config_validate(cfg, &why)) {
 		pr_err("invalid module parameters: %s\n", why);
@@ -149,6 +154,7 @@ static int __init bm_init(void)
 err_procfs:
 	bm_procfs_exit();
 err_config:
+	bm_res_exit();
 	bm_bg_configure(false, cfg.bg_order, cfg.bg_interval_ms);
 	bm_lat_set(false);
 	bm_evac_exit();
@@ -177,6 +183,8 @@ static void __exit bm_exit(void)
 	bm_procfs_exit();
 	bm_limit_exit();
 	bm_bg_exit();
+	/* It empties blocks with the evacuator's code: stop it first. */
+	bm_res_exit();
 	bm_lat_exit();
 	bm_evac_exit();
 	bm_probes_exit();

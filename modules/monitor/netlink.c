@@ -39,6 +39,7 @@
 #include "monitor/frag.h"
 #include "monitor/latency.h"
 #include "monitor/netlink.h"
+#include "monitor/reserve.h"
 #include "monitor/stats.h"
 
 static struct genl_family bm_genl_family __ro_after_init;
@@ -56,6 +57,16 @@ static struct netlink_range_validation bm_bgi_range = {
 	.max = BUDDY_BG_INTERVAL_MAX_MS,
 };
 
+static struct netlink_range_validation bm_res_blocks_range = {
+	.min = 0,
+	.max = BUDDY_RESERVE_BLOCKS_MAX,
+};
+
+static struct netlink_range_validation bm_res_budget_range = {
+	.min = BUDDY_RESERVE_BUDGET_MIN_MS,
+	.max = BUDDY_RESERVE_BUDGET_MAX_MS,
+};
+
 static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_LATENCY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_EVENTS_PER_SEC] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_eps_range),
@@ -65,6 +76,9 @@ static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_BG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_BG_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 	[BUDDY_MON_CA_BG_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_bgi_range),
+	[BUDDY_MON_CA_RESERVE_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
+	[BUDDY_MON_CA_RESERVE_BLOCKS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_res_blocks_range),
+	[BUDDY_MON_CA_RESERVE_BUDGET_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_res_budget_range),
 };
 
 /* GET_STATS, GET_LATENCY: an optional order. */
@@ -150,7 +164,11 @@ static int bm_put_config(struct sk_buff *skb, const struct bm_config *cfg)
 	    nla_put_u32(skb, BUDDY_MON_CA_MIN_ORDER, cfg->min_order) ||
 	    nla_put_u8(skb, BUDDY_MON_CA_BG_ENABLED, cfg->bg_enabled) ||
 	    nla_put_u32(skb, BUDDY_MON_CA_BG_ORDER, cfg->bg_order) ||
-	    nla_put_u32(skb, BUDDY_MON_CA_BG_INTERVAL_MS, cfg->bg_interval_ms)) {
+	    nla_put_u32(skb, BUDDY_MON_CA_BG_INTERVAL_MS, cfg->bg_interval_ms) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_ORDER, cfg->reserve_order) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_BLOCKS, cfg->reserve_blocks) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_BUDGET_MS,
+			cfg->reserve_budget_ms)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -278,6 +296,12 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 		cfg.bg_order = nla_get_u32(tb[BUDDY_MON_CA_BG_ORDER]);
 	if (tb[BUDDY_MON_CA_BG_INTERVAL_MS])
 		cfg.bg_interval_ms = nla_get_u32(tb[BUDDY_MON_CA_BG_INTERVAL_MS]);
+	if (tb[BUDDY_MON_CA_RESERVE_ORDER])
+		cfg.reserve_order = nla_get_u32(tb[BUDDY_MON_CA_RESERVE_ORDER]);
+	if (tb[BUDDY_MON_CA_RESERVE_BLOCKS])
+		cfg.reserve_blocks = nla_get_u32(tb[BUDDY_MON_CA_RESERVE_BLOCKS]);
+	if (tb[BUDDY_MON_CA_RESERVE_BUDGET_MS])
+		cfg.reserve_budget_ms = nla_get_u32(tb[BUDDY_MON_CA_RESERVE_BUDGET_MS]);
 	/* The policy already checked each field; this is the same rule set. */
 	err = bm_config_validate(&cfg, &why);
 	if (err) {
@@ -594,6 +618,33 @@ static int bm_put_evacuator(struct sk_buff *skb)
 	return 0;
 }
 
+static int bm_put_reserve(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_RESERVE);
+	const int pad = BUDDY_MON_RA_PAD;
+	struct bm_res_state s;
+
+	if (!nest)
+		return -EMSGSIZE;
+	bm_res_read(&s);
+	if (nla_put_u32(skb, BUDDY_MON_RA_ORDER, s.order) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_TARGET, s.target, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_FREE, s.free, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_ROUNDS, s.c.rounds, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_BLOCKS, s.c.blocks, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_PAGES_MOVED, s.c.pages_moved, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_ATTEMPTS, s.c.attempts, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_FAILURES, s.c.failures, pad) ||
+	    bm_put_u64(skb, BUDDY_MON_RA_CPU_NS, s.c.time_ns, pad) ||
+	    bm_put_u64_array(skb, BUDDY_MON_RA_PAUSED, s.c.paused,
+			     BUDDY_RESERVE_NR_PAUSES)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
 {
 	struct nlattr *orders;
@@ -619,7 +670,8 @@ static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
 		if (bm_put_tuner_order(skb, t, o))
 			goto out;
 	nla_nest_end(skb, orders);
-	if (bm_put_background(skb) || bm_put_evacuator(skb))
+	if (bm_put_background(skb) || bm_put_evacuator(skb) ||
+	    bm_put_reserve(skb))
 		goto out;
 	err = 0;
 out:

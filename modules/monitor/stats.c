@@ -26,6 +26,7 @@
 #include "monitor/background.h"
 #include "monitor/evacuate.h"
 #include "monitor/probes.h"
+#include "monitor/reserve.h"
 #include "monitor/frag.h"
 #include "monitor/stats.h"
 
@@ -127,6 +128,7 @@ int bm_stats_reset(void)
 	bm_lat_reset();
 	bm_bg_reset();
 	bm_evac_reset();
+	bm_res_reset();
 	bm_frag_cost_reset();
 	bm_reset_time_ns = ktime_get_ns();
 	mutex_unlock(&bm_stats_mutex);

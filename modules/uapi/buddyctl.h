@@ -100,14 +100,17 @@
  * BUDDY_MON_CMD_SET_CONFIG (doit, admin)
  *   request: BUDDY_MON_A_CONFIG nest with the fields to change; absent
  *            fields are left alone. All fields are validated before any is
- *            applied.
+ *            applied. A reserve (BUDDY_MON_CA_RESERVE_BLOCKS << _ORDER
+ *            pages) of more than half of the free memory at that moment
+ *            is refused with -ENOMEM.
  *   reply:   the whole resulting configuration, as GET_CONFIG.
  *
  * BUDDY_MON_CMD_GET_TUNER_STATS (doit)
  *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_TUNER_ORDER nests
  *            (enum buddy_mon_tuner_attr), BUDDY_MON_A_BACKGROUND nest
  *            (enum buddy_mon_background_attr), BUDDY_MON_A_EVACUATOR nest
- *            (enum buddy_mon_evacuator_attr)
+ *            (enum buddy_mon_evacuator_attr), BUDDY_MON_A_RESERVE nest
+ *            (enum buddy_mon_reserve_attr)
  *
  * BUDDY_MON_CMD_EVENT: sent to multicast group BUDDY_MON_MCGRP_EVENTS,
  *   attributes enum buddy_mon_event_attr. Rate-limited in the kernel;
@@ -157,6 +160,18 @@
 #define BUDDY_EVENTS_PER_SEC_MAX	100000
 #define BUDDY_BG_INTERVAL_MIN_MS	100
 #define BUDDY_BG_INTERVAL_MAX_MS	60000
+/*
+ * The reserve (BUDDY_MON_CA_RESERVE_*): blocks of the order to keep free,
+ * 0 (off) up to this; and the worker's time budget in ms per second. A
+ * count is also refused when it is more than half of the free memory at
+ * the time it is set (-ENOMEM).
+ */
+#define BUDDY_RESERVE_BLOCKS_MAX	65536
+#define BUDDY_RESERVE_BUDGET_MIN_MS	1
+#define BUDDY_RESERVE_BUDGET_MAX_MS	1000
+/* What the module starts with, and how often its worker looks. */
+#define BUDDY_RESERVE_DEFAULT_BUDGET_MS	100
+#define BUDDY_RESERVE_PERIOD_MS		100
 
 /* Stable userspace mirrors of kernel enums; the module maps to these. */
 enum buddy_compact_prio {
@@ -212,6 +227,19 @@ enum buddy_tuner_policy {
 #define BUDDY_POLICY_NAMES { "off", "observe", "adaptive", "always-max", \
 	"evacuate" }
 
+/* Why a round of the reserve worker stopped short of the target. */
+enum buddy_reserve_pause {
+	BUDDY_RESERVE_PAUSE_LOW_MEMORY,	/* a block would take free memory too low */
+	BUDDY_RESERVE_PAUSE_RECLAIM,	/* the system is reclaiming */
+	BUDDY_RESERVE_PAUSE_BUDGET,	/* the time budget of this second is spent */
+	BUDDY_RESERVE_PAUSE_NO_CANDIDATE,	/* no block holds only free and movable pages */
+	BUDDY_RESERVE_PAUSE_BUSY,	/* the evacuator was serving a request */
+	BUDDY_RESERVE_NR_PAUSES
+};
+
+#define BUDDY_RESERVE_PAUSE_NAMES { "low_memory", "reclaim", "budget", \
+	"no_candidate", "busy" }
+
 enum buddy_mon_cmd {
 	BUDDY_MON_CMD_UNSPEC,
 	BUDDY_MON_CMD_GET_INFO,
@@ -258,6 +286,7 @@ enum buddy_mon_attr {
 	 * now instead of the next slice (CAP_SYS_ADMIN or CAP_PERFMON).
 	 */
 	BUDDY_MON_A_FULL_SCAN,
+	BUDDY_MON_A_RESERVE,		/* nest, enum buddy_mon_reserve_attr */
 	__BUDDY_MON_A_LAST
 };
 
@@ -406,6 +435,10 @@ enum buddy_mon_config_attr {
 	BUDDY_MON_CA_BG_ENABLED,	/* u8 0/1 */
 	BUDDY_MON_CA_BG_ORDER,		/* u32 0..BUDDY_NR_ORDERS-1 */
 	BUDDY_MON_CA_BG_INTERVAL_MS,	/* u32 BUDDY_BG_INTERVAL_MIN_MS..MAX_MS */
+	BUDDY_MON_CA_RESERVE_ORDER,	/* u32 0..BUDDY_NR_ORDERS-1 */
+	BUDDY_MON_CA_RESERVE_BLOCKS,	/* u32 0 (off)..BUDDY_RESERVE_BLOCKS_MAX */
+	/* u32 BUDDY_RESERVE_BUDGET_MIN_MS..MAX_MS of worker time per second */
+	BUDDY_MON_CA_RESERVE_BUDGET_MS,
 	__BUDDY_MON_CA_LAST
 };
 
@@ -459,6 +492,39 @@ enum buddy_mon_evacuator_attr {
 };
 
 #define BUDDY_MON_VA_MAX (__BUDDY_MON_VA_LAST - 1)
+
+/*
+ * The reserve (see modules/monitor/reserve.c): a worker keeps TARGET free
+ * blocks of ORDER by emptying the cheapest emptiable blocks, as the
+ * evacuate policy does. Orders below the pageblock order are served by
+ * emptying whole pageblocks, so BLOCKS and PAGES_MOVED count pageblocks
+ * there.
+ */
+enum buddy_mon_reserve_attr {
+	BUDDY_MON_RA_UNSPEC,
+	BUDDY_MON_RA_ORDER,		/* u32 the order kept free */
+	BUDDY_MON_RA_TARGET,		/* u64 blocks of ORDER to keep free; 0: off */
+	/*
+	 * u64 free blocks of ORDER now, summed over zones; a free block of
+	 * ORDER + j counts 2^j
+	 */
+	BUDDY_MON_RA_FREE,
+	BUDDY_MON_RA_ROUNDS,		/* u64 periods that found the count below target */
+	BUDDY_MON_RA_BLOCKS,		/* u64 blocks emptied and freed whole */
+	BUDDY_MON_RA_PAGES_MOVED,	/* u64 in-use pages migrated out of them */
+	BUDDY_MON_RA_ATTEMPTS,		/* u64 blocks the worker tried to empty */
+	BUDDY_MON_RA_FAILURES,		/* u64 attempts alloc_contig_range refused */
+	/*
+	 * u64 time the worker spent in rounds, ns: wall time, so an upper
+	 * bound of its CPU time (it includes waits inside migration)
+	 */
+	BUDDY_MON_RA_CPU_NS,
+	BUDDY_MON_RA_PAUSED,		/* array of u64 indexed by enum buddy_reserve_pause */
+	BUDDY_MON_RA_PAD,
+	__BUDDY_MON_RA_LAST
+};
+
+#define BUDDY_MON_RA_MAX (__BUDDY_MON_RA_LAST - 1)
 
 enum buddy_mon_event_type {
 	BUDDY_EV_ALLOC_FAIL,		/* an allocation failed */

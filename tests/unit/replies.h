@@ -71,6 +71,9 @@ inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold, bool late
   nla_put_u8(r.msg(), BUDDY_MON_CA_BG_ENABLED, 0);
   nla_put_u32(r.msg(), BUDDY_MON_CA_BG_ORDER, 10);
   nla_put_u32(r.msg(), BUDDY_MON_CA_BG_INTERVAL_MS, 500);
+  nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_ORDER, 10);
+  nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_BLOCKS, 8);
+  nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_BUDGET_MS, 200);
   nla_nest_end(r.msg(), c);
 }
 
@@ -123,8 +126,10 @@ inline Message SimpleZone() {
                     0, 0, 0, 937});
 }
 
-// with_evacuator = false: a module from before the evacuate policy.
-inline Message TunerReply(bool with_evacuator = true) {
+// with_evacuator = false: a module from before the evacuate policy (and
+// the reserve); with_reserve = false: one from before the reserve.
+// Reserve: 8 blocks of order 10 wanted, 5 free; pauses {1, 2, 3, 4, 5}.
+inline Message TunerReply(bool with_evacuator = true, bool with_reserve = true) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_TUNER_STATS);
   nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
   for (uint32_t o = 0; o < BUDDY_NR_ORDERS; ++o) {
@@ -161,6 +166,20 @@ inline Message TunerReply(bool with_evacuator = true) {
     nla_put_u64(r.msg(), BUDDY_MON_VA_BUSY, 0);
     nla_put_u64(r.msg(), BUDDY_MON_VA_TIME_NS, 4005648370ULL);
     nla_nest_end(r.msg(), ev);
+  }
+  if (with_evacuator && with_reserve) {
+    nlattr* rs = nla_nest_start(r.msg(), BUDDY_MON_A_RESERVE);
+    nla_put_u32(r.msg(), BUDDY_MON_RA_ORDER, 10);
+    r.PutU64Padded(BUDDY_MON_RA_TARGET, 8, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_FREE, 5, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_ROUNDS, 40, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_BLOCKS, 12, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_PAGES_MOVED, 3072, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_ATTEMPTS, 13, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_FAILURES, 1, BUDDY_MON_RA_PAD);
+    r.PutU64Padded(BUDDY_MON_RA_CPU_NS, 250000000, BUDDY_MON_RA_PAD);
+    r.PutU64Array(BUDDY_MON_RA_PAUSED, {1, 2, 3, 4, 5});
+    nla_nest_end(r.msg(), rs);
   }
   return r.Take();
 }

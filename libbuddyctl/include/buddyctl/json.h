@@ -30,6 +30,8 @@ void to_json(nlohmann::json& j, const MonitorInfo& i);
 void to_json(nlohmann::json& j, const TunerOrderStats& s);
 void to_json(nlohmann::json& j, const BackgroundStats& b);
 void to_json(nlohmann::json& j, const EvacuatorStats& e);
+// "paused" is an object keyed by ReservePauseName.
+void to_json(nlohmann::json& j, const ReserveStats& r);
 void to_json(nlohmann::json& j, const TunerStats& s);
 void to_json(nlohmann::json& j, const Event& e);
 void to_json(nlohmann::json& j, const HotRunParams& p);

@@ -24,11 +24,15 @@ inline constexpr int kNrPrios = 3;           // BUDDY_NR_PRIOS
 inline constexpr int kNrCompactResults = 9;  // BUDDY_NR_COMPACT_RESULTS
 inline constexpr int kNrMigratetypes = 6;    // BUDDY_NR_MIGRATETYPES
 inline constexpr int kCompactResultSuccess = 8;
+inline constexpr int kNrReservePauses = 5;  // BUDDY_RESERVE_NR_PAUSES
 
 // Stable lower-case names used in text, JSON and Prometheus labels.
 absl::string_view PrioName(int prio);             // "sync_full", "sync_light", "async"
 absl::string_view CompactResultName(int result);  // "not_suitable_zone", ..., "success"
 absl::string_view MigratetypeName(int mt);        // "unmovable", "movable", ...
+// Why a round of the reserve worker stopped: "low_memory", "reclaim",
+// "budget", "no_candidate", "busy".
+absl::string_view ReservePauseName(int reason);
 
 enum class Policy : uint32_t {
   kOff = 0,
@@ -173,6 +177,9 @@ struct Config {
   bool bg_enabled = false;
   uint32_t bg_order = 0;
   uint32_t bg_interval_ms = 0;
+  uint32_t reserve_order = 0;
+  uint32_t reserve_blocks = 0;     // free blocks of reserve_order to keep; 0: off
+  uint32_t reserve_budget_ms = 0;  // worker time per second
 };
 
 // A change to Config: absent fields stay as they are in the kernel.
@@ -185,6 +192,9 @@ struct ConfigUpdate {
   std::optional<bool> bg_enabled;
   std::optional<uint32_t> bg_order;
   std::optional<uint32_t> bg_interval_ms;
+  std::optional<uint32_t> reserve_order;
+  std::optional<uint32_t> reserve_blocks;
+  std::optional<uint32_t> reserve_budget_ms;
 
   bool empty() const;
   // The ranges of the uapi header (modules/uapi/buddyctl.h); Monitor::SetConfig
@@ -237,10 +247,30 @@ struct EvacuatorStats {
   uint64_t time_ns = 0;       // time spent scanning and emptying blocks
 };
 
+// Whether a reserve of `blocks` blocks of `order` fits in half of
+// `free_pages` (the kernel's rule when the reserve is set, with its own
+// count of free pages; this is the cheap check before sending).
+absl::Status CheckReserveFits(uint32_t order, uint32_t blocks, uint64_t free_pages);
+
+// The reserve worker (modules/monitor/reserve.c).
+struct ReserveStats {
+  uint32_t order = 0;        // the order kept free
+  uint64_t target = 0;       // blocks of it to keep free; 0: off
+  uint64_t free_blocks = 0;  // free now, a block of order + j counting 2^j
+  uint64_t rounds = 0;       // periods that found the count below target
+  uint64_t blocks = 0;       // blocks emptied and freed whole
+  uint64_t pages_moved = 0;  // in-use pages migrated out of them
+  uint64_t attempts = 0;     // blocks it tried to empty
+  uint64_t failures = 0;     // attempts alloc_contig_range refused
+  uint64_t cpu_ns = 0;       // time in rounds (wall time: an upper bound of CPU time)
+  std::array<uint64_t, kNrReservePauses> paused{};  // by ReservePauseName
+};
+
 struct TunerStats {
   std::vector<TunerOrderStats> orders;
   BackgroundStats background;
   EvacuatorStats evacuator;
+  ReserveStats reserve;
 };
 
 enum class EventType : uint32_t { kAllocFail = 0, kCompact = 1, kTuner = 2, kBackground = 3 };
