@@ -11,6 +11,9 @@
 #   always-max     every direct compaction at MIN_COMPACT_PRIORITY
 #   evacuate-80    evacuate policy, threshold 80: empty the cheapest
 #                  emptiable block for the request instead of compacting
+#   reserve-8      evacuate-80 plus the reserve: a background worker keeps
+#                  8 free blocks of the workload's order (10, or 9 for
+#                  THP) ready, set before the fill as a user would at boot
 #
 # The scenario (identical for every policy, same seed):
 #   1. fill a tmpfs with 256 KiB files until MemAvailable is LEAVE_PCT% of
@@ -23,6 +26,13 @@
 #   3. settle (same time for every policy), measure the physical limit with
 #      the monitor, then ask for order-10 blocks with the hugetlb-like GFP
 #      mode (__GFP_RETRY_MAYFAIL), holding what we get.
+#
+# WORKLOAD=thp-churn is the THP workload while a background load keeps
+# fragmenting, from before the limit scan to the last fault: small files
+# created and deleted in a tmpfs of their own (an inode, a dentry and a
+# page each: unmovable slab beside movable pages) and lookups of names
+# that do not exist (negative dentries), with shell builtins only, so the
+# load is the kernel's and not fork's.
 #
 # WORKLOAD=thp replaces step 3 by the transparent huge page workload: the
 # order-9 physical limit measured by limit_scan.py --order 9, then
@@ -40,8 +50,8 @@ b=./build/cli/buddyctl
 thp_fault=./build/bench/challenge/thp_fault
 case "$WORKLOAD" in
 4mib) ;;
-thp) [ -x "$thp_fault" ] || { echo "$thp_fault is missing: run 'make userspace'" >&2; exit 2; } ;;
-*) echo "unknown WORKLOAD $WORKLOAD (4mib or thp)" >&2; exit 2 ;;
+thp|thp-churn) [ -x "$thp_fault" ] || { echo "$thp_fault is missing: run 'make userspace'" >&2; exit 2; } ;;
+*) echo "unknown WORKLOAD $WORKLOAD (4mib, thp or thp-churn)" >&2; exit 2 ;;
 esac
 tmp=$(mktemp -d)
 log() { echo "[$policy] $*" >&2; }
@@ -54,6 +64,13 @@ stock|proactive|compact-memory) $b policy off ;;
 adaptive-*) $b policy adaptive; $b set-threshold "${policy#adaptive-}" ;;
 always-max) $b policy always-max ;;
 evacuate-*) $b policy evacuate; $b set-threshold "${policy#evacuate-}" ;;
+reserve-*)
+	$b policy evacuate
+	$b set-threshold 80
+	reserve_order=10
+	[ "$WORKLOAD" = 4mib ] || reserve_order=9
+	$b reserve --order "$reserve_order" --blocks "${policy#reserve-}" >/dev/null
+	;;
 *) echo "unknown policy $policy" >&2; exit 2 ;;
 esac
 [ "$policy" = proactive ] && sysctl -q vm.compaction_proactiveness=100
@@ -75,7 +92,28 @@ if [ "$policy" = compact-memory ]; then
 	log "compact_memory took ${compact_s}s"
 fi
 
-if [ "$WORKLOAD" = thp ]; then
+churn=
+if [ "$WORKLOAD" = thp-churn ]; then
+	mkdir -p /mnt/churn
+	mount -t tmpfs -o size=64M tmpfs /mnt/churn
+	(
+		round=0
+		while :; do
+			i=0
+			while [ $i -lt 2000 ]; do
+				echo "$round $i" > /mnt/churn/f$i
+				[ -e /mnt/churn/missing$round.$i ] || :
+				i=$((i + 1))
+			done
+			rm -f /mnt/churn/f*
+			round=$((round + 1))
+		done
+	) &
+	churn=$!
+	log "background churn started (pid $churn)"
+fi
+
+if [ "$WORKLOAD" != 4mib ]; then
 	# The monitor scans order-10 blocks only; the order-9 limit comes from
 	# the independent scan, which takes any order (collect.py falls back to
 	# twice the monitor's order-10 figure, a lower bound, without it).
@@ -106,6 +144,10 @@ PY
 	t0=$(date +%s.%N)
 	"$thp_fault" $((regions * 2)) > "$tmp/thp.json"
 	run_s=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.3f", $1 - $2}')
+	if [ -n "$churn" ]; then
+		kill "$churn"
+		wait "$churn" 2>/dev/null || :
+	fi
 	cat /proc/vmstat > "$tmp/vmstat_after"
 	$b stats --json > "$tmp/stats.json"
 	$b tuner-stats --json > "$tmp/tuner.json"

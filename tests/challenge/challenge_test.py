@@ -137,6 +137,16 @@ class Tables(unittest.TestCase):
         self.assertEqual(s["evacuate-80"]["failed_runs"], 1)
         self.assertAlmostEqual(s["evacuate-80"]["huge_over_limit"]["mean"], 0.95)
 
+    def test_churn_records_summarized_apart(self):
+        rs = self.runs()
+        rs[0]["thp_churn"] = thp_run("stock", 6, 40, 150.0, 2000.0)
+        s = run.summarize_thp(rs, ["stock", "evacuate-80"], "thp_churn")
+        self.assertEqual(list(s), ["stock"])
+        self.assertEqual(s["stock"]["runs"], 1)
+        self.assertAlmostEqual(s["stock"]["huge_over_limit"]["mean"], 6 / 40)
+        # The plain THP summary does not see them.
+        self.assertEqual(run.summarize_thp(rs, ["stock"])["stock"]["runs"], 2)
+
     def test_four_mib_summary_unchanged_by_the_thp_records(self):
         with_thp = run.summarize(self.runs(), ["stock", "evacuate-80"])
         plain = [dict(r) for r in self.runs()]

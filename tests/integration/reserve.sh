@@ -32,7 +32,7 @@ load_hot
 mount_fill_tmpfs
 # The evacuate scenario: fill, punch holes, pin unmovable pages in half the
 # blocks, so free order-10 blocks are few and emptiable ones cost migration.
-python3 bench/challenge/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
+python3 scripts/fill.py /mnt/fill 256 8 >/dev/null || fail "fill failed"
 bctl fragment pin --percent 50 --sweep-percent 90 --seed 7 >/dev/null ||
 	fail "fragment pin failed"
 
