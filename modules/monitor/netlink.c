@@ -104,6 +104,22 @@ static int bm_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 }
 
 /*
+ * Close @nest, or cancel it when @failed (a put did not fit, or the nest
+ * itself could not start: @nest is then NULL), so that a reply never
+ * carries half a nest.
+ */
+static int bm_nest_end(struct sk_buff *skb, struct nlattr *nest, bool failed)
+{
+	if (failed) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
  * "Array of u64 indexed by X" (uapi): a nest whose members have type X + 1.
  * x86-64 needs no alignment padding, so no pad attribute is ever emitted
  * inside arrays (pad type 0 would only appear on other architectures).
@@ -339,36 +355,30 @@ static int bm_put_order_stats(struct sk_buff *skb, const struct bm_totals *t,
 	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_ORDER_STATS);
 	const int pad = BUDDY_MON_OA_PAD;
 
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, BUDDY_MON_OA_ORDER, o) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_REQUESTS,
-		       c->success[o] + c->failure[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_SUCCESSES, c->success[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_FAILURES, c->failure[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_SLOWPATH, c->slowpath[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_ATTEMPTS,
-		       m->compact_attempts[o], pad) ||
-	    bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_PRIO,
-			     m->compact_prio[o], BM_PRIOS) ||
-	    bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_RESULT,
-			     m->compact_result[o], BM_RESULTS) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_DEFERRED,
-		       m->compact_deferred[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_RAISES, m->raises[o], pad) ||
-	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_REQUESTS, c->mt_req[o],
-			     BM_MTS) ||
-	    bm_put_u64_array(skb, BUDDY_MON_OA_MT_FAILURES, c->mt_fail[o],
-			     BM_MTS) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_REQUESTS,
-		       c->compact_reqs[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_OA_COMPACT_PAGES,
-		       m->compact_page[o], pad)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   nla_put_u32(skb, BUDDY_MON_OA_ORDER, o) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_REQUESTS,
+				      c->success[o] + c->failure[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_SUCCESSES, c->success[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_FAILURES, c->failure[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_SLOWPATH, c->slowpath[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_COMPACT_ATTEMPTS,
+				      m->compact_attempts[o], pad) ||
+			   bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_PRIO,
+					    m->compact_prio[o], BM_PRIOS) ||
+			   bm_put_u64_array(skb, BUDDY_MON_OA_COMPACT_RESULT,
+					    m->compact_result[o], BM_RESULTS) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_COMPACT_DEFERRED,
+				      m->compact_deferred[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_RAISES, m->raises[o], pad) ||
+			   bm_put_u64_array(skb, BUDDY_MON_OA_MT_REQUESTS, c->mt_req[o],
+					    BM_MTS) ||
+			   bm_put_u64_array(skb, BUDDY_MON_OA_MT_FAILURES, c->mt_fail[o],
+					    BM_MTS) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_COMPACT_REQUESTS,
+				      c->compact_reqs[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_OA_COMPACT_PAGES,
+				      m->compact_page[o], pad));
 }
 
 static int bm_put_fallback(struct sk_buff *skb, unsigned int ao,
@@ -377,19 +387,15 @@ static int bm_put_fallback(struct sk_buff *skb, unsigned int ao,
 {
 	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_FALLBACK);
 
-	if (!nest ||
-	    nla_put_u32(skb, BUDDY_MON_FA_ALLOC_ORDER, ao) ||
-	    nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_ORDER, fo) ||
-	    nla_put_u32(skb, BUDDY_MON_FA_ALLOC_MT, amt) ||
-	    nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_MT, fmt) ||
-	    nla_put_u8(skb, BUDDY_MON_FA_FRAGMENTING, fo < pageblock_order) ||
-	    bm_put_u64(skb, BUDDY_MON_FA_COUNT, count, BUDDY_MON_FA_PAD)) {
-		if (nest)
-			nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   nla_put_u32(skb, BUDDY_MON_FA_ALLOC_ORDER, ao) ||
+			   nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_ORDER, fo) ||
+			   nla_put_u32(skb, BUDDY_MON_FA_ALLOC_MT, amt) ||
+			   nla_put_u32(skb, BUDDY_MON_FA_FALLBACK_MT, fmt) ||
+			   nla_put_u8(skb, BUDDY_MON_FA_FRAGMENTING,
+				      fo < pageblock_order) ||
+			   bm_put_u64(skb, BUDDY_MON_FA_COUNT, count,
+				      BUDDY_MON_FA_PAD));
 }
 
 #define BM_FALLBACK_MSG_SIZE	64
@@ -485,27 +491,21 @@ static int bm_put_order_latency(struct sk_buff *skb,
 	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_ORDER_LATENCY);
 	const int pad = BUDDY_MON_LA_PAD;
 
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, BUDDY_MON_LA_ORDER, o) ||
-	    bm_put_u64_array(skb, BUDDY_MON_LA_FAST_HIST,
-			     t->c.hist[o][BM_LAT_FAST], BUDDY_LAT_BUCKETS) ||
-	    bm_put_u64_array(skb, BUDDY_MON_LA_SLOW_HIST,
-			     t->c.hist[o][BM_LAT_SLOW], BUDDY_LAT_BUCKETS) ||
-	    bm_put_u64(skb, BUDDY_MON_LA_FAST_MAX_NS,
-		       t->max_ns[o][BM_LAT_FAST], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_LA_SLOW_MAX_NS,
-		       t->max_ns[o][BM_LAT_SLOW], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_LA_FAST_SUM_NS,
-		       t->c.sum_ns[o][BM_LAT_FAST], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_LA_SLOW_SUM_NS,
-		       t->c.sum_ns[o][BM_LAT_SLOW], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_LA_MISSED, t->missed, pad)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   nla_put_u32(skb, BUDDY_MON_LA_ORDER, o) ||
+			   bm_put_u64_array(skb, BUDDY_MON_LA_FAST_HIST,
+					    t->c.hist[o][BM_LAT_FAST], BUDDY_LAT_BUCKETS) ||
+			   bm_put_u64_array(skb, BUDDY_MON_LA_SLOW_HIST,
+					    t->c.hist[o][BM_LAT_SLOW], BUDDY_LAT_BUCKETS) ||
+			   bm_put_u64(skb, BUDDY_MON_LA_FAST_MAX_NS,
+				      t->max_ns[o][BM_LAT_FAST], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_LA_SLOW_MAX_NS,
+				      t->max_ns[o][BM_LAT_SLOW], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_LA_FAST_SUM_NS,
+				      t->c.sum_ns[o][BM_LAT_FAST], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_LA_SLOW_SUM_NS,
+				      t->c.sum_ns[o][BM_LAT_SLOW], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_LA_MISSED, t->missed, pad));
 }
 
 static int bm_nl_get_latency(struct sk_buff *skb_in, struct genl_info *info)
@@ -549,26 +549,20 @@ static int bm_put_tuner_order(struct sk_buff *skb, const struct bm_totals *t,
 	struct nlattr *nest = nla_nest_start(skb, BUDDY_MON_A_TUNER_ORDER);
 	const int pad = BUDDY_MON_TA_PAD;
 
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, BUDDY_MON_TA_ORDER, o) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_DECISIONS, m->decisions[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_RAISES, m->raises[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_DEFERRALS, m->deferrals[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_WOULD_RAISE, m->would_raise[o], pad) ||
-	    bm_put_u64_array(skb, BUDDY_MON_TA_RAISED_RESULT,
-			     m->raised_result[o], BM_RESULTS) ||
-	    bm_put_u64_array(skb, BUDDY_MON_TA_KEPT_RESULT,
-			     m->kept_result[o], BM_RESULTS) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_RAISED_SUCCESS,
-		       m->raised_success[o], pad) ||
-	    bm_put_u64(skb, BUDDY_MON_TA_KEPT_SUCCESS,
-		       m->kept_success[o], pad)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   nla_put_u32(skb, BUDDY_MON_TA_ORDER, o) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_DECISIONS, m->decisions[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_RAISES, m->raises[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_DEFERRALS, m->deferrals[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_WOULD_RAISE, m->would_raise[o], pad) ||
+			   bm_put_u64_array(skb, BUDDY_MON_TA_RAISED_RESULT,
+					    m->raised_result[o], BM_RESULTS) ||
+			   bm_put_u64_array(skb, BUDDY_MON_TA_KEPT_RESULT,
+					    m->kept_result[o], BM_RESULTS) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_RAISED_SUCCESS,
+				      m->raised_success[o], pad) ||
+			   bm_put_u64(skb, BUDDY_MON_TA_KEPT_SUCCESS,
+				      m->kept_success[o], pad));
 }
 
 static int bm_put_background(struct sk_buff *skb)
@@ -577,19 +571,13 @@ static int bm_put_background(struct sk_buff *skb)
 	const int pad = BUDDY_MON_BA_PAD;
 	struct bm_bg_counts c;
 
-	if (!nest)
-		return -EMSGSIZE;
 	bm_bg_read(&c);
-	if (bm_put_u64(skb, BUDDY_MON_BA_CHECKS, c.checks, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_BA_TRIGGERS, c.triggers, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_BA_RATELIMITED, c.ratelimited, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_BA_BLOCKS_GAINED, c.blocks_gained, pad) ||
-	    nla_put_u32(skb, BUDDY_MON_BA_LAST_UNUSABLE_PCT, c.last_unusable_pct)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   bm_put_u64(skb, BUDDY_MON_BA_CHECKS, c.checks, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_BA_TRIGGERS, c.triggers, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_BA_RATELIMITED, c.ratelimited, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_BA_BLOCKS_GAINED, c.blocks_gained, pad) ||
+			   nla_put_u32(skb, BUDDY_MON_BA_LAST_UNUSABLE_PCT, c.last_unusable_pct));
 }
 
 static int bm_put_evacuator(struct sk_buff *skb)
@@ -598,24 +586,18 @@ static int bm_put_evacuator(struct sk_buff *skb)
 	const int pad = BUDDY_MON_VA_PAD;
 	struct bm_evac_counts c;
 
-	if (!nest)
-		return -EMSGSIZE;
 	bm_evac_read(&c);
-	if (bm_put_u64(skb, BUDDY_MON_VA_REQUESTS, c.requests, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_SCANS, c.scans, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_ATTEMPTS, c.attempts, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_BLOCKS, c.blocks, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_FAILURES, c.failures, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_PAGES_MOVED, c.pages_moved, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_NO_CANDIDATE, c.no_candidate, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_LOW_MEMORY, c.low_memory, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_BUSY, c.busy, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_VA_TIME_NS, c.time_ns, pad)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   bm_put_u64(skb, BUDDY_MON_VA_REQUESTS, c.requests, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_SCANS, c.scans, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_ATTEMPTS, c.attempts, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_BLOCKS, c.blocks, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_FAILURES, c.failures, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_PAGES_MOVED, c.pages_moved, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_NO_CANDIDATE, c.no_candidate, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_LOW_MEMORY, c.low_memory, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_BUSY, c.busy, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_TIME_NS, c.time_ns, pad));
 }
 
 static int bm_put_reserve(struct sk_buff *skb)
@@ -624,25 +606,19 @@ static int bm_put_reserve(struct sk_buff *skb)
 	const int pad = BUDDY_MON_RA_PAD;
 	struct bm_res_state s;
 
-	if (!nest)
-		return -EMSGSIZE;
 	bm_res_read(&s);
-	if (nla_put_u32(skb, BUDDY_MON_RA_ORDER, s.order) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_TARGET, s.target, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_FREE, s.free, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_ROUNDS, s.c.rounds, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_BLOCKS, s.c.blocks, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_PAGES_MOVED, s.c.pages_moved, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_ATTEMPTS, s.c.attempts, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_FAILURES, s.c.failures, pad) ||
-	    bm_put_u64(skb, BUDDY_MON_RA_CPU_NS, s.c.time_ns, pad) ||
-	    bm_put_u64_array(skb, BUDDY_MON_RA_PAUSED, s.c.paused,
-			     BUDDY_RESERVE_NR_PAUSES)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return bm_nest_end(skb, nest, !nest ||
+			   nla_put_u32(skb, BUDDY_MON_RA_ORDER, s.order) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_TARGET, s.target, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_FREE, s.free, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_ROUNDS, s.c.rounds, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_BLOCKS, s.c.blocks, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_PAGES_MOVED, s.c.pages_moved, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_ATTEMPTS, s.c.attempts, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_FAILURES, s.c.failures, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_RA_CPU_NS, s.c.time_ns, pad) ||
+			   bm_put_u64_array(skb, BUDDY_MON_RA_PAUSED, s.c.paused,
+					    BUDDY_RESERVE_NR_PAUSES));
 }
 
 static int bm_nl_get_tuner_stats(struct sk_buff *skb_in, struct genl_info *info)
