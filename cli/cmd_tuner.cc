@@ -3,7 +3,10 @@
 // tuner-stats: the tuner's controls and counters. Arguments are parsed into
 // numbers here; libbuddyctl checks them against the uapi limits before
 // anything is sent, and the kernel checks what arrives.
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "buddyctl/json.h"
 #include "buddyctl/status_macros.h"
 #include "cli.h"
@@ -146,13 +149,23 @@ absl::Status TunerStatsCmd(Context& ctx, const Args& a) {
   return absl::OkStatus();
 }
 
+// The policy names as the uapi header lists them, so a new policy shows up
+// in the usage line without a second list here.
+const std::string& PolicyUsage() {
+  static const std::string usage = [] {
+    constexpr const char* kNames[] = BUDDY_POLICY_NAMES;
+    return absl::StrCat("buddyctl policy [", absl::StrJoin(kNames, "|"), "] [--json]");
+  }();
+  return usage;
+}
+
 }  // namespace
 
 void AddTunerCommands(std::vector<Command>& t) {
   t.push_back({"policy",
                PolicyCmd,
                "show the tuner's configuration, or switch its policy (root)",
-               "buddyctl policy [off|observe|adaptive|always-max|evacuate] [--json]",
+               PolicyUsage(),
                R"(The tuner decides the priority of every direct compaction of order >=
 min_order, from the fragmentation of the requested order:
   off          the kernel's own priority, untouched
