@@ -39,6 +39,10 @@ int bm_config_validate(const struct bm_config *cfg, const char **why)
 		 cfg->bg_interval_ms > BUDDY_BG_INTERVAL_MAX_MS)
 		*why = "bg_interval_ms must be " __stringify(BUDDY_BG_INTERVAL_MIN_MS)
 		       ".." __stringify(BUDDY_BG_INTERVAL_MAX_MS);
+	else if (cfg->latency_duty < BUDDY_LAT_DUTY_MIN_PCT ||
+		 cfg->latency_duty > BUDDY_LAT_DUTY_MAX_PCT)
+		*why = "latency_duty must be " __stringify(BUDDY_LAT_DUTY_MIN_PCT)
+		       ".." __stringify(BUDDY_LAT_DUTY_MAX_PCT);
 	else
 		return 0;
 	return -EINVAL;
@@ -75,7 +79,7 @@ static int __bm_config_set(const struct bm_config *cfg, const char **why)
 		if (ret)
 			return ret;
 	}
-	ret = bm_lat_set(cfg->latency);
+	ret = bm_lat_configure(cfg->latency, cfg->latency_duty);
 	if (ret) {
 		*why = "cannot switch latency capture: probe registration failed";
 		return ret;

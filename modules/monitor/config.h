@@ -16,6 +16,7 @@ struct bm_config {
 	bool bg_enabled;
 	u32 bg_order;
 	u32 bg_interval_ms;
+	u32 latency_duty;	/* percent, BUDDY_LAT_DUTY_MIN_PCT..MAX_PCT */
 };
 
 /* Range checks shared by module parameters and netlink (same limits). */

@@ -65,6 +65,8 @@ static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_BG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[BUDDY_MON_CA_BG_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 	[BUDDY_MON_CA_BG_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_bgi_range),
+	[BUDDY_MON_CA_LATENCY_DUTY_PCT] = NLA_POLICY_RANGE(NLA_U32, BUDDY_LAT_DUTY_MIN_PCT,
+							   BUDDY_LAT_DUTY_MAX_PCT),
 };
 
 /* GET_STATS, GET_LATENCY: an optional order. */
@@ -150,7 +152,8 @@ static int bm_put_config(struct sk_buff *skb, const struct bm_config *cfg)
 	    nla_put_u32(skb, BUDDY_MON_CA_MIN_ORDER, cfg->min_order) ||
 	    nla_put_u8(skb, BUDDY_MON_CA_BG_ENABLED, cfg->bg_enabled) ||
 	    nla_put_u32(skb, BUDDY_MON_CA_BG_ORDER, cfg->bg_order) ||
-	    nla_put_u32(skb, BUDDY_MON_CA_BG_INTERVAL_MS, cfg->bg_interval_ms)) {
+	    nla_put_u32(skb, BUDDY_MON_CA_BG_INTERVAL_MS, cfg->bg_interval_ms) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_LATENCY_DUTY_PCT, cfg->latency_duty)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -278,6 +281,8 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 		cfg.bg_order = nla_get_u32(tb[BUDDY_MON_CA_BG_ORDER]);
 	if (tb[BUDDY_MON_CA_BG_INTERVAL_MS])
 		cfg.bg_interval_ms = nla_get_u32(tb[BUDDY_MON_CA_BG_INTERVAL_MS]);
+	if (tb[BUDDY_MON_CA_LATENCY_DUTY_PCT])
+		cfg.latency_duty = nla_get_u32(tb[BUDDY_MON_CA_LATENCY_DUTY_PCT]);
 	/* The policy already checked each field; this is the same rule set. */
 	err = bm_config_validate(&cfg, &why);
 	if (err) {
@@ -510,6 +515,9 @@ static int bm_nl_get_latency(struct sk_buff *skb_in, struct genl_info *info)
 		if (bm_put_order_latency(skb, t, o))
 			goto out;
 	nla_nest_end(skb, orders);
+	if (bm_put_u64(skb, BUDDY_MON_A_LAT_CAPTURE_NS, t->capture_ns,
+		       BUDDY_MON_A_PAD))
+		goto out;
 	err = 0;
 out:
 	kvfree(t);
