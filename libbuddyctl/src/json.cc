@@ -64,6 +64,7 @@ void to_json(json& j, const LatencyHistogram& h) {
   j = PathJson(h, Path::kAll);
   j["order"] = h.order;
   j["missed"] = h.missed;
+  j["capture_ns"] = h.capture_ns;
   json fast = PathJson(h, Path::kFast);
   fast["sum_ns"] = h.fast_sum_ns;
   fast["buckets"] = h.fast;
@@ -105,10 +106,15 @@ void to_json(json& j, const ZoneFrag& z) {
 }
 
 void to_json(json& j, const Config& c) {
-  j = json{{"latency", c.latency},           {"events_per_sec", c.events_per_sec},
-           {"policy", PolicyName(c.policy)}, {"threshold", c.threshold},
-           {"min_order", c.min_order},       {"bg_enabled", c.bg_enabled},
-           {"bg_order", c.bg_order},         {"bg_interval_ms", c.bg_interval_ms}};
+  j = json{{"latency", c.latency},
+           {"events_per_sec", c.events_per_sec},
+           {"policy", PolicyName(c.policy)},
+           {"threshold", c.threshold},
+           {"min_order", c.min_order},
+           {"bg_enabled", c.bg_enabled},
+           {"bg_order", c.bg_order},
+           {"bg_interval_ms", c.bg_interval_ms},
+           {"latency_duty_pct", c.latency_duty_pct}};
 }
 
 void to_json(json& j, const MonitorInfo& i) {

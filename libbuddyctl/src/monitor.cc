@@ -64,8 +64,16 @@ const Decoder<LatencyHistogram> kLatencyOrder(
      BUDDYCTL_FIELD(BUDDY_MON_LA_SLOW_SUM_NS, &LatencyHistogram::slow_sum_ns),
      BUDDYCTL_FIELD(BUDDY_MON_LA_MISSED, &LatencyHistogram::missed)});
 
-const AttrLayout kLatencyLayout("latency", BUDDY_MON_A_MAX,
-                                {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
+// The reply's own level: what holds for all orders together, copied into
+// each order's histogram (as the missed count is).
+struct LatencyTop {
+  uint64_t capture_ns = 0;
+};
+
+const Decoder<LatencyTop> kLatency("latency", BUDDY_MON_A_MAX,
+                                   {BUDDYCTL_FIELD(BUDDY_MON_A_LAT_CAPTURE_NS,
+                                                   &LatencyTop::capture_ns)},
+                                   {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
 
 const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                               {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
@@ -75,8 +83,9 @@ const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                                BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS,
-                                              &Config::bg_interval_ms)});
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS, &Config::bg_interval_ms),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT,
+                                              &Config::latency_duty_pct)});
 
 const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
                                     {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
@@ -278,8 +287,13 @@ absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<
         if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "latency"));
-  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kLatencyLayout, m));
-  return DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_LATENCY, kLatencyOrder);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kLatency.layout(), m));
+  BUDDYCTL_ASSIGN_OR_RETURN(LatencyTop top, kLatency.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      std::vector<LatencyHistogram> hist,
+      DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_LATENCY, kLatencyOrder));
+  for (LatencyHistogram& h : hist) h.capture_ns = top.capture_ns;
+  return hist;
 }
 
 absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag(bool full_scan) {
@@ -320,6 +334,7 @@ absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
         if (u.bg_enabled) b.PutU8(BUDDY_MON_CA_BG_ENABLED, *u.bg_enabled ? 1 : 0);
         if (u.bg_order) b.PutU32(BUDDY_MON_CA_BG_ORDER, *u.bg_order);
         if (u.bg_interval_ms) b.PutU32(BUDDY_MON_CA_BG_INTERVAL_MS, *u.bg_interval_ms);
+        if (u.latency_duty_pct) b.PutU32(BUDDY_MON_CA_LATENCY_DUTY_PCT, *u.latency_duty_pct);
         b.EndNest();
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "set config"));

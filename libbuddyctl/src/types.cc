@@ -190,7 +190,7 @@ double UnusablePercent(const std::vector<ZoneFrag>& zones, int order) {
 
 bool ConfigUpdate::empty() const {
   return !latency && !events_per_sec && !policy && !threshold && !min_order && !bg_enabled &&
-         !bg_order && !bg_interval_ms;
+         !bg_order && !bg_interval_ms && !latency_duty_pct;
 }
 
 absl::Status ConfigUpdate::Validate() const {
@@ -206,6 +206,10 @@ absl::Status ConfigUpdate::Validate() const {
   if (bg_interval_ms) {
     BUDDYCTL_RETURN_IF_ERROR(CheckRange(*bg_interval_ms, BUDDY_BG_INTERVAL_MIN_MS,
                                         BUDDY_BG_INTERVAL_MAX_MS, "background interval", "ms"));
+  }
+  if (latency_duty_pct) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*latency_duty_pct, BUDDY_LAT_DUTY_MIN_PCT,
+                                        BUDDY_LAT_DUTY_MAX_PCT, "latency duty", "%"));
   }
   if (policy && static_cast<uint32_t>(*policy) >= BUDDY_NR_POLICIES) {
     return absl::InvalidArgumentError("invalid policy");

@@ -98,6 +98,10 @@ struct LatencyHistogram {
   uint64_t fast_sum_ns = 0;
   uint64_t slow_sum_ns = 0;
   uint64_t missed = 0;  // calls not timed, all orders together (repeated per order)
+  // Time the timing hook was registered since the last reset, all orders
+  // together (repeated per order): below a 100 % duty the counts were taken
+  // in this time only, so a rate is a count over it.
+  uint64_t capture_ns = 0;
 
   uint64_t Count(Path path = Path::kAll) const;
   uint64_t MaxNs(Path path = Path::kAll) const;
@@ -173,6 +177,9 @@ struct Config {
   bool bg_enabled = false;
   uint32_t bg_order = 0;
   uint32_t bg_interval_ms = 0;
+  // Percent of each BUDDY_LAT_DUTY_PERIOD_MS the latency hook is
+  // registered while capture is on (100: always).
+  uint32_t latency_duty_pct = 100;
 };
 
 // A change to Config: absent fields stay as they are in the kernel.
@@ -185,6 +192,7 @@ struct ConfigUpdate {
   std::optional<bool> bg_enabled;
   std::optional<uint32_t> bg_order;
   std::optional<uint32_t> bg_interval_ms;
+  std::optional<uint32_t> latency_duty_pct;
 
   bool empty() const;
   // The ranges of the uapi header (modules/uapi/buddyctl.h); Monitor::SetConfig
