@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -187,7 +188,13 @@ void PrintConfig(std::ostream& out, const Config& c) {
   out << absl::StrFormat("min_order       %u\n", c.min_order);
   out << absl::StrFormat("background      %s (order %u, every %u ms)\n",
                          c.bg_enabled ? "on" : "off", c.bg_order, c.bg_interval_ms);
-  out << absl::StrFormat("latency         %s\n", c.latency ? "on" : "off");
+  out << absl::StrFormat("latency         %s", c.latency ? "on" : "off");
+  if (c.latency_duty_pct < BUDDY_LAT_DUTY_MAX_PCT) {
+    out << absl::StrFormat(", %u %% duty (hook on %u ms of every %u ms)", c.latency_duty_pct,
+                           BUDDY_LAT_DUTY_PERIOD_MS * c.latency_duty_pct / BUDDY_LAT_DUTY_MAX_PCT,
+                           BUDDY_LAT_DUTY_PERIOD_MS);
+  }
+  out << "\n";
   out << absl::StrFormat("events_per_sec  %u\n", c.events_per_sec);
 }
 
