@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // stats, latency, frag, reset, info: one-shot reads of buddy_monitor.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "buddyctl/json.h"
 #include "buddyctl/status_macros.h"
 #include "cli.h"
 #include "format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -44,9 +46,22 @@ absl::Status Latency(Context& ctx, const Args& a) {
   BUDDYCTL_ASSIGN_OR_RETURN(std::optional<uint32_t> order, OrderFlag(a));
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   BUDDYCTL_ASSIGN_OR_RETURN(std::vector<LatencyHistogram> hist, mon.GetLatency(order));
+  BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
+  const uint64_t capture_ns = hist.empty() ? 0 : hist.front().capture_ns;
   if (a.Has("--json")) {
-    *ctx.out << DumpJson(nlohmann::json{{"orders", hist}}) << "\n";
+    *ctx.out << DumpJson(nlohmann::json{{"orders", hist},
+                                        {"capture_ns", capture_ns},
+                                        {"latency_duty_pct", c.latency_duty_pct}})
+             << "\n";
     return absl::OkStatus();
+  }
+  // Below a full duty the counts cover part of the time only: say which.
+  if (c.latency_duty_pct < BUDDY_LAT_DUTY_MAX_PCT) {
+    BUDDYCTL_ASSIGN_OR_RETURN(buddyctl::Stats s, mon.GetStats(0));
+    const uint64_t since_reset_ns = s.now_ns > s.reset_time_ns ? s.now_ns - s.reset_time_ns : 0;
+    *ctx.out << absl::StrFormat("sampled: %u %% duty, hook on %.1f s of %.1f s since reset\n",
+                                c.latency_duty_pct, static_cast<double>(capture_ns) / 1e9,
+                                static_cast<double>(since_reset_ns) / 1e9);
   }
   bool any = false;
   for (const LatencyHistogram& h : hist) {
@@ -55,7 +70,6 @@ absl::Status Latency(Context& ctx, const Args& a) {
     any = any || h.Count() > 0;
   }
   if (!any) {
-    BUDDYCTL_ASSIGN_OR_RETURN(Config c, mon.GetConfig());
     *ctx.out << (c.latency ? "no allocations timed yet\n"
                            : "no latency samples: latency capture is off (turn it on with: "
                              "buddyctl latency-mode on)\n");
@@ -123,10 +137,14 @@ A call during which the task was preempted, or slept outside the slow path,
 is counted as not timed (the "not timed" count) instead of timed.
 Capture is off by default (it costs more than counting):
   buddyctl latency-mode on
+With a duty below 100 % (latency-mode on --duty PCT) the histograms are
+sampled in time: a first line says the duty and how long the hook was on
+since the reset, the time the counts were taken in.
 
 options:
   --order N   only order N (0..10)
-  --json      every histogram with p50_ns/p90_ns/p99_ns/max_ns/mean_ns
+  --json      every histogram with p50_ns/p90_ns/p99_ns/max_ns/mean_ns;
+              "capture_ns" (hook on since the reset), "latency_duty_pct"
 
 examples:
   sudo buddyctl latency-mode on && sleep 10 && buddyctl latency --order 9

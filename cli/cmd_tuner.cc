@@ -79,6 +79,10 @@ absl::Status LatencyMode(Context& ctx, const Args& a) {
   ConfigUpdate u;
   BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "latency mode"));
   u.latency = on;
+  if (auto v = a.Get("--duty")) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t pct, ParseUint(*v, "latency duty"));
+    u.latency_duty_pct = pct;
+  }
   return Apply(ctx, u, a.Has("--json"));
 }
 
@@ -235,11 +239,27 @@ examples:
   t.push_back({"latency-mode",
                LatencyMode,
                "turn per-order latency capture on or off (root)",
-               "buddyctl latency-mode on|off [--json]",
-               "Latency capture times every __alloc_pages call; it costs more than counting,\n"
-               "so it is off by default. Read the histograms with `buddyctl latency`.\n\n"
-               "example:\n  sudo buddyctl latency-mode on\n",
-               {{"--json", false}},
+               "buddyctl latency-mode on|off [--duty PCT] [--json]",
+               R"(Latency capture times every __alloc_pages call; it costs more than counting,
+so it is off by default. Read the histograms with `buddyctl latency`.
+
+Most of that cost is the hook on the allocator's entry, paid by every
+allocation while it is registered. With --duty below 100 the hook is
+registered for PCT % of every )" BUDDYCTL_STR(BUDDY_LAT_DUTY_PERIOD_MS) R"( ms and removed for the rest: the
+histograms sample the distribution in time, their counts scale with the
+duty (`buddyctl latency` says how long the hook was on), and bursts
+shorter than the off part of a period may be missed.
+
+options:
+  --duty PCT   )" BUDDYCTL_STR(BUDDY_LAT_DUTY_MIN_PCT) ".." BUDDYCTL_STR(
+                   BUDDY_LAT_DUTY_MAX_PCT) R"( (default 100: always on); kept while capture
+               is off, and a change starts a new period
+
+examples:
+  sudo buddyctl latency-mode on
+  sudo buddyctl latency-mode on --duty 10
+)",
+               {{"--duty", true}, {"--json", false}},
                1,
                1});
   t.push_back(

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "uapi/buddyctl.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -205,7 +206,13 @@ void PrintConfig(std::ostream& out, const Config& c) {
   out << absl::StrFormat("reserve         %s (%u blocks of order %u, budget %u ms/s)\n",
                          c.reserve_blocks > 0 ? "on" : "off", c.reserve_blocks, c.reserve_order,
                          c.reserve_budget_ms);
-  out << absl::StrFormat("latency         %s\n", c.latency ? "on" : "off");
+  out << absl::StrFormat("latency         %s", c.latency ? "on" : "off");
+  if (c.latency_duty_pct < BUDDY_LAT_DUTY_MAX_PCT) {
+    out << absl::StrFormat(", %u %% duty (hook on %u ms of every %u ms)", c.latency_duty_pct,
+                           BUDDY_LAT_DUTY_PERIOD_MS * c.latency_duty_pct / BUDDY_LAT_DUTY_MAX_PCT,
+                           BUDDY_LAT_DUTY_PERIOD_MS);
+  }
+  out << "\n";
   out << absl::StrFormat("events_per_sec  %u\n", c.events_per_sec);
 }
 

@@ -257,6 +257,7 @@ LatencyHistogram ParseLatency(Fields& f, const json& j, const std::string& path)
   ParseBuckets(f, f.Object(j, "fast", path), fast, h.fast, h.fast_max_ns, h.fast_sum_ns);
   ParseBuckets(f, f.Object(j, "slow", path), slow, h.slow, h.slow_max_ns, h.slow_sum_ns);
   h.missed = f.U64Or(j, "missed", path, 0);
+  h.capture_ns = f.U64Or(j, "capture_ns", path, 0);
   return h;
 }
 
@@ -300,6 +301,8 @@ Config ParseConfig(Fields& f, const json& j, const std::string& path) {
   c.events_per_sec = static_cast<uint32_t>(f.U64Or(j, "events_per_sec", path, 0));
   c.bg_order = static_cast<uint32_t>(f.U64Or(j, "bg_order", path, 0));
   c.bg_interval_ms = static_cast<uint32_t>(f.U64Or(j, "bg_interval_ms", path, 0));
+  // Records from before duty cycles: capture was always whole.
+  c.latency_duty_pct = static_cast<uint32_t>(f.U64Or(j, "latency_duty_pct", path, 100));
   if (j.is_object() && j.contains("latency")) c.latency = f.Bool(j, "latency", path);
   if (j.is_object() && j.contains("bg_enabled")) c.bg_enabled = f.Bool(j, "bg_enabled", path);
   return c;

@@ -64,6 +64,7 @@ void to_json(json& j, const LatencyHistogram& h) {
   j = PathJson(h, Path::kAll);
   j["order"] = h.order;
   j["missed"] = h.missed;
+  j["capture_ns"] = h.capture_ns;
   json fast = PathJson(h, Path::kFast);
   fast["sum_ns"] = h.fast_sum_ns;
   fast["buckets"] = h.fast;
@@ -115,7 +116,8 @@ void to_json(json& j, const Config& c) {
            {"bg_interval_ms", c.bg_interval_ms},
            {"reserve_order", c.reserve_order},
            {"reserve_blocks", c.reserve_blocks},
-           {"reserve_budget_ms", c.reserve_budget_ms}};
+           {"reserve_budget_ms", c.reserve_budget_ms},
+           {"latency_duty_pct", c.latency_duty_pct}};
 }
 
 void to_json(json& j, const MonitorInfo& i) {

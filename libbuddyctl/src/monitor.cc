@@ -64,8 +64,16 @@ const Decoder<LatencyHistogram> kLatencyOrder(
      BUDDYCTL_FIELD(BUDDY_MON_LA_SLOW_SUM_NS, &LatencyHistogram::slow_sum_ns),
      BUDDYCTL_FIELD(BUDDY_MON_LA_MISSED, &LatencyHistogram::missed)});
 
-const AttrLayout kLatencyLayout("latency", BUDDY_MON_A_MAX,
-                                {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
+// The reply's own level: what holds for all orders together, copied into
+// each order's histogram (as the missed count is).
+struct LatencyTop {
+  uint64_t capture_ns = 0;
+};
+
+const Decoder<LatencyTop> kLatency("latency", BUDDY_MON_A_MAX,
+                                   {BUDDYCTL_FIELD(BUDDY_MON_A_LAT_CAPTURE_NS,
+                                                   &LatencyTop::capture_ns)},
+                                   {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
 
 const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                               {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
@@ -79,7 +87,9 @@ const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS,
-                                              &Config::reserve_budget_ms)});
+                                              &Config::reserve_budget_ms)),
+                               BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT,
+                                              &Config::latency_duty_pct)});
 
 const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
                                     {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
@@ -296,8 +306,13 @@ absl::StatusOr<std::vector<LatencyHistogram>> Monitor::GetLatency(std::optional<
         if (order) b.PutU32(BUDDY_MON_A_ORDER, *order);
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "latency"));
-  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kLatencyLayout, m));
-  return DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_LATENCY, kLatencyOrder);
+  BUDDYCTL_ASSIGN_OR_RETURN(Attrs t, Attrs::Parse(kLatency.layout(), m));
+  BUDDYCTL_ASSIGN_OR_RETURN(LatencyTop top, kLatency.Decode(t));
+  BUDDYCTL_ASSIGN_OR_RETURN(
+      std::vector<LatencyHistogram> hist,
+      DecodeList(t, BUDDY_MON_A_ORDERS, BUDDY_MON_A_ORDER_LATENCY, kLatencyOrder));
+  for (LatencyHistogram& h : hist) h.capture_ns = top.capture_ns;
+  return hist;
 }
 
 absl::StatusOr<std::vector<ZoneFrag>> Monitor::GetFrag(bool full_scan) {
@@ -341,6 +356,7 @@ absl::StatusOr<Config> Monitor::SetConfig(const ConfigUpdate& u) {
         if (u.reserve_order) b.PutU32(BUDDY_MON_CA_RESERVE_ORDER, *u.reserve_order);
         if (u.reserve_blocks) b.PutU32(BUDDY_MON_CA_RESERVE_BLOCKS, *u.reserve_blocks);
         if (u.reserve_budget_ms) b.PutU32(BUDDY_MON_CA_RESERVE_BUDGET_MS, *u.reserve_budget_ms);
+        if (u.latency_duty_pct) b.PutU32(BUDDY_MON_CA_LATENCY_DUTY_PCT, *u.latency_duty_pct);
         b.EndNest();
       }));
   BUDDYCTL_ASSIGN_OR_RETURN(Message m, SingleReply(std::move(replies), "set config"));

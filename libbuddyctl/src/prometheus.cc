@@ -430,6 +430,9 @@ void Writer::Tuner(const TunerStats& tuner, const Config& config) {
                static_cast<double>(config.bg_interval_ms) / 1000.0);
   Single("buddyctl_latency_capture_enabled", "gauge", "1 when latency capture is on.",
          config.latency ? 1 : 0);
+  SingleDouble("buddyctl_latency_duty_ratio", "gauge",
+               "Share of each period the latency hook is registered while capture is on, 0..1.",
+               Ratio(config.latency_duty_pct));
   Single("buddyctl_events_rate_limit_per_second", "gauge",
          "Events the monitor multicasts per second at most.", config.events_per_sec);
 }
@@ -483,6 +486,11 @@ void Writer::Latency(const std::vector<LatencyHistogram>& latency) {
   Single("buddyctl_alloc_latency_untimed_total", "counter",
          "__alloc_pages calls latency capture could not time (all orders).",
          latency.front().missed);
+  // The histograms' counts over this, not over the time since the reset,
+  // are rates: below a 100 % duty they were taken in part of the time.
+  Make("buddyctl_latency_capture_seconds_total", "counter",
+       "Time the latency hook was registered since the last reset.")
+      .Add({}, Seconds(latency.front().capture_ns));
 }
 
 void Writer::Monitor(const MonitorSnapshot& s) {

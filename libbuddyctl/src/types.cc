@@ -194,7 +194,8 @@ double UnusablePercent(const std::vector<ZoneFrag>& zones, int order) {
 
 bool ConfigUpdate::empty() const {
   return !latency && !events_per_sec && !policy && !threshold && !min_order && !bg_enabled &&
-         !bg_order && !bg_interval_ms && !reserve_order && !reserve_blocks && !reserve_budget_ms;
+         !bg_order && !bg_interval_ms && !reserve_order && !reserve_blocks && !reserve_budget_ms &&
+         !latency_duty_pct;
 }
 
 absl::Status ConfigUpdate::Validate() const {
@@ -219,6 +220,10 @@ absl::Status ConfigUpdate::Validate() const {
   if (reserve_budget_ms) {
     BUDDYCTL_RETURN_IF_ERROR(CheckRange(*reserve_budget_ms, BUDDY_RESERVE_BUDGET_MIN_MS,
                                         BUDDY_RESERVE_BUDGET_MAX_MS, "reserve budget", "ms"));
+  }
+  if (latency_duty_pct) {
+    BUDDYCTL_RETURN_IF_ERROR(CheckRange(*latency_duty_pct, BUDDY_LAT_DUTY_MIN_PCT,
+                                        BUDDY_LAT_DUTY_MAX_PCT, "latency duty", "%"));
   }
   if (policy && static_cast<uint32_t>(*policy) >= BUDDY_NR_POLICIES) {
     return absl::InvalidArgumentError("invalid policy");

@@ -49,6 +49,10 @@ int bm_config_validate(const struct bm_config *cfg, const char **why)
 		 cfg->reserve_budget_ms > BUDDY_RESERVE_BUDGET_MAX_MS)
 		*why = "reserve budget must be " __stringify(BUDDY_RESERVE_BUDGET_MIN_MS)
 		       ".." __stringify(BUDDY_RESERVE_BUDGET_MAX_MS) " ms";
+	else if (cfg->latency_duty < BUDDY_LAT_DUTY_MIN_PCT ||
+		 cfg->latency_duty > BUDDY_LAT_DUTY_MAX_PCT)
+		*why = "latency_duty must be " __stringify(BUDDY_LAT_DUTY_MIN_PCT)
+		       ".." __stringify(BUDDY_LAT_DUTY_MAX_PCT);
 	else
 		return 0;
 	return -EINVAL;
@@ -102,7 +106,7 @@ static int __bm_config_set(const struct bm_config *cfg, const char **why)
 		if (ret)
 			return ret;
 	}
-	ret = bm_lat_set(cfg->latency);
+	ret = bm_lat_configure(cfg->latency, cfg->latency_duty);
 	if (ret) {
 		*why = "cannot switch latency capture: probe registration failed";
 		return ret;

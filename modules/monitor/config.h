@@ -19,6 +19,7 @@ struct bm_config {
 	u32 reserve_order;
 	u32 reserve_blocks;		/* 0: off */
 	u32 reserve_budget_ms;
+	u32 latency_duty;	/* percent, BUDDY_LAT_DUTY_MIN_PCT..MAX_PCT */
 };
 
 /* Range checks shared by module parameters and netlink (same limits). */

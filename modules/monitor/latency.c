@@ -57,6 +57,23 @@
  * CPU; a slow one may have, and can then see a slightly smaller value on
  * the new CPU, so negative differences count as 0.
  *
+ * Duty cycles: even an idle hook costs its trampoline call on every
+ * allocation (the measured overhead of capture is mostly that), and only
+ * unregistering the ops removes it. So below BUDDY_LAT_DUTY_MAX_PCT a
+ * delayed work item registers the ops for duty percent of each
+ * BUDDY_LAT_DUTY_PERIOD_MS and unregisters it for the rest; a work item,
+ * because register_ftrace_function() and unregister_ftrace_function()
+ * sleep. The histograms then sample the distribution in time: its shape
+ * is kept, its counts scale with the duty, and bursts shorter than the
+ * off part of a period may be missed entirely. Each window starts like a
+ * switch-on (slots cleared: requests already in flight are missed, never
+ * timed from a stale slot) and ends like a switch-off (requests that end
+ * after it are not counted at all). A slow-path request whose kretprobe
+ * carried its start across an off window is still timed from its real
+ * start. The time between the consumer's enable and disable is summed
+ * (bm_lat_time_*) so that counts can be read as rates; at 100 the ops
+ * stays registered while capture is on, with no work item.
+ *
  * The ftrace_ops is registered only while capture is on, under
  * bm_lat_mutex. Its filter is set once at load, which also proves the
  * function is ftrace-able there: the module refuses to load otherwise.
@@ -68,7 +85,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ftrace.h>
+#include <linux/jiffies.h>
 #include <linux/jump_label.h>
+#include <linux/ktime.h>
 #include <linux/kallsyms.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
@@ -77,7 +96,9 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "compat/symbols.h"
 #include "monitor/latency.h"
@@ -109,8 +130,19 @@ static DEFINE_MUTEX(bm_lat_base_mutex);	/* the reset baseline */
 static struct bm_lat_counts *bm_lat_base;
 static u64 bm_lat_missed_base;
 
-static DEFINE_MUTEX(bm_lat_mutex);	/* registration and bm_lat_on */
-static bool bm_lat_on;
+static DEFINE_MUTEX(bm_lat_mutex);	/* registration, on, duty, cycle */
+static bool bm_lat_on;			/* capture is on (the user's switch) */
+static bool bm_lat_hooked;		/* bm_lat_ops is registered now */
+static unsigned int bm_lat_duty = BUDDY_LAT_DUTY_MAX_PCT;
+static ktime_t bm_lat_window_start;	/* of the current duty window */
+static void bm_lat_duty_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(bm_lat_duty_work, bm_lat_duty_fn);
+
+/* Time the consumer was enabled: closed windows, and the open one. */
+static DEFINE_SPINLOCK(bm_lat_time_lock);
+static u64 bm_lat_time_ns;		/* since the last reset */
+static u64 bm_lat_time_since;		/* ktime_get_ns() it was enabled */
+static bool bm_lat_timing;
 static const char *bm_lat_entry_name;	/* the function hooked */
 static bool bm_lat_filtered;		/* bm_lat_ops has its filter */
 DEFINE_STATIC_KEY_FALSE(bm_lat_key);	/* the probes consume the slots */
@@ -260,6 +292,11 @@ static int bm_lat_register(void)
 		return ret;
 	}
 	static_branch_enable(&bm_lat_key);
+	spin_lock(&bm_lat_time_lock);
+	bm_lat_time_since = ktime_get_ns();
+	bm_lat_timing = true;
+	spin_unlock(&bm_lat_time_lock);
+	bm_lat_hooked = true;
 	return 0;
 }
 
@@ -271,24 +308,98 @@ static int bm_lat_register(void)
  */
 static void bm_lat_unregister(void)
 {
+	spin_lock(&bm_lat_time_lock);
+	bm_lat_time_ns += ktime_get_ns() - bm_lat_time_since;
+	bm_lat_timing = false;
+	spin_unlock(&bm_lat_time_lock);
 	static_branch_disable(&bm_lat_key);
 	WARN_ON_ONCE(unregister_ftrace_function(&bm_lat_ops));
 	synchronize_rcu();
+	bm_lat_hooked = false;
+}
+
+/* Queue the next edge of the cycle @ms after the current window began. */
+static void bm_lat_duty_arm(unsigned int ms)
+{
+	s64 left = ms - ktime_ms_delta(ktime_get(), bm_lat_window_start);
+
+	queue_delayed_work(system_long_wq, &bm_lat_duty_work,
+			   left > 0 ? msecs_to_jiffies(left) : 0);
+}
+
+static unsigned int bm_lat_window_ms(void)
+{
+	return BUDDY_LAT_DUTY_PERIOD_MS * bm_lat_duty / BUDDY_LAT_DUTY_MAX_PCT;
+}
+
+/*
+ * One edge of the cycle: at the end of a window, unregister and sleep
+ * until the next period; at its start, register and sleep for the window.
+ * The edges are timed from the window's start, so the period holds even
+ * when unregistering waits long for RCU. A registration that fails is
+ * retried the next period (capture stays on, as configured).
+ */
+static void bm_lat_duty_fn(struct work_struct *work)
+{
+	mutex_lock(&bm_lat_mutex);
+	if (!bm_lat_on || bm_lat_duty >= BUDDY_LAT_DUTY_MAX_PCT)
+		goto out;
+	if (bm_lat_hooked) {
+		bm_lat_unregister();
+		bm_lat_duty_arm(BUDDY_LAT_DUTY_PERIOD_MS);
+		goto out;
+	}
+	bm_lat_window_start = ktime_get();
+	if (bm_lat_register()) {
+		bm_lat_duty_arm(BUDDY_LAT_DUTY_PERIOD_MS);
+		goto out;
+	}
+	bm_lat_duty_arm(bm_lat_window_ms());
+out:
+	mutex_unlock(&bm_lat_mutex);
+}
+
+/*
+ * The work takes bm_lat_mutex, so it is cancelled (and waited for) before
+ * the mutex is taken, then rearmed from the resulting state: a new or
+ * changed setting starts a period with its window, now. Callers serialize
+ * (bm_config_mutex, or load and unload).
+ */
+int bm_lat_configure(bool on, unsigned int duty)
+{
+	bool same;
+	int ret = 0;
+
+	mutex_lock(&bm_lat_mutex);
+	same = on == bm_lat_on && (!on || duty == bm_lat_duty);
+	if (same)
+		bm_lat_duty = duty;
+	mutex_unlock(&bm_lat_mutex);
+	if (same)
+		return 0;
+
+	cancel_delayed_work_sync(&bm_lat_duty_work);
+	mutex_lock(&bm_lat_mutex);
+	if (on && !bm_lat_hooked)
+		ret = bm_lat_register();
+	else if (!on && bm_lat_hooked)
+		bm_lat_unregister();
+	if (!ret) {
+		WRITE_ONCE(bm_lat_on, on);
+		bm_lat_duty = duty;
+	}
+	/* On failure, the previous setting's cycle goes on. */
+	if (bm_lat_on && bm_lat_duty < BUDDY_LAT_DUTY_MAX_PCT) {
+		bm_lat_window_start = ktime_get();
+		bm_lat_duty_arm(bm_lat_hooked ? bm_lat_window_ms() : 0);
+	}
+	mutex_unlock(&bm_lat_mutex);
+	return ret;
 }
 
 int bm_lat_set(bool on)
 {
-	int ret = 0;
-
-	mutex_lock(&bm_lat_mutex);
-	if (on && !bm_lat_on)
-		ret = bm_lat_register();
-	else if (!on && bm_lat_on)
-		bm_lat_unregister();
-	if (!ret)
-		WRITE_ONCE(bm_lat_on, on);
-	mutex_unlock(&bm_lat_mutex);
-	return ret;
+	return bm_lat_configure(on, READ_ONCE(bm_lat_duty));
 }
 
 bool bm_lat_enabled(void)
@@ -334,6 +445,11 @@ void bm_lat_read(struct bm_lat_totals *t)
 		((u64 *)&t->c)[i] -= ((u64 *)bm_lat_base)[i];
 	t->missed = bm_lat_missed_raw() - bm_lat_missed_base;
 	mutex_unlock(&bm_lat_base_mutex);
+	spin_lock(&bm_lat_time_lock);
+	t->capture_ns = bm_lat_time_ns;
+	if (bm_lat_timing)
+		t->capture_ns += ktime_get_ns() - bm_lat_time_since;
+	spin_unlock(&bm_lat_time_lock);
 	memset(t->max_ns, 0, sizeof(t->max_ns));
 	for_each_possible_cpu(cpu) {
 		struct bm_lat_max *m = per_cpu_ptr(bm_lat_max_pcpu, cpu);
@@ -348,7 +464,8 @@ void bm_lat_read(struct bm_lat_totals *t)
 /*
  * Histograms and sums reset through a baseline (see stats.c). The maxima
  * cannot: they are zeroed in place, and a maximum recorded concurrently on
- * another CPU may survive the reset.
+ * another CPU may survive the reset. The capture time restarts from 0, an
+ * open window from now.
  */
 void bm_lat_reset(void)
 {
@@ -361,6 +478,10 @@ void bm_lat_reset(void)
 		memset(per_cpu_ptr(bm_lat_max_pcpu, cpu), 0,
 		       sizeof(struct bm_lat_max));
 	mutex_unlock(&bm_lat_base_mutex);
+	spin_lock(&bm_lat_time_lock);
+	bm_lat_time_ns = 0;
+	bm_lat_time_since = ktime_get_ns();
+	spin_unlock(&bm_lat_time_lock);
 }
 
 /*
@@ -416,7 +537,7 @@ err:
 	return ret;
 }
 
-/* Unregisters the hook if it is still on, then frees. */
+/* Stops the cycle, unregisters the hook if it is still on, then frees. */
 void bm_lat_exit(void)
 {
 	bm_lat_set(false);

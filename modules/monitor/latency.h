@@ -23,6 +23,7 @@ struct bm_lat_totals {
 	struct bm_lat_counts c;
 	u64 max_ns[BM_ORDERS][2];
 	u64 missed;
+	u64 capture_ns;	/* the consumer was on, since the last reset */
 };
 
 int bm_lat_init(void);
@@ -30,6 +31,11 @@ void bm_lat_exit(void);
 
 /* Switch capture on or off. Sleeps; returns 0 or -errno (state unchanged). */
 int bm_lat_set(bool on);
+/*
+ * The same, with the duty (BUDDY_LAT_DUTY_MIN_PCT..MAX_PCT, already
+ * validated): a change while on starts a new period. Sleeps.
+ */
+int bm_lat_configure(bool on, unsigned int duty);
 bool bm_lat_enabled(void);
 
 /* Sleeps. */

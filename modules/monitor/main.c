@@ -67,6 +67,13 @@ MODULE_PARM_DESC(events_per_sec, "event rate limit, "
 		 __stringify(BUDDY_EVENTS_PER_SEC_MIN) ".." __stringify(BUDDY_EVENTS_PER_SEC_MAX)
 		 " per second (default 1000)");
 
+static uint latency_duty = BUDDY_LAT_DUTY_MAX_PCT;
+module_param(latency_duty, uint, 0444);
+MODULE_PARM_DESC(latency_duty, "percent of each " __stringify(BUDDY_LAT_DUTY_PERIOD_MS)
+		 " ms the latency hook is on while capture is, "
+		 __stringify(BUDDY_LAT_DUTY_MIN_PCT) ".." __stringify(BUDDY_LAT_DUTY_MAX_PCT)
+		 " (default " __stringify(BUDDY_LAT_DUTY_MAX_PCT) ")");
+
 static uint limit_slice_blocks = BUDDY_LIMIT_SLICE_BLOCKS;
 module_param(limit_slice_blocks, uint, 0444);
 MODULE_PARM_DESC(limit_slice_blocks, "4 MiB blocks the physical-limit scan reads per zone and read, at least 1 (default "
@@ -99,6 +106,7 @@ static int bm_params_to_config(struct bm_config *cfg)
 		.reserve_order = BUDDY_NR_ORDERS - 1,
 		.reserve_blocks = 0,
 		.reserve_budget_ms = BUDDY_RESERVE_DEFAULT_BUDGET_MS,
+		.latency_duty = latency_duty,
 	};
 	if (bm_config_validate(cfg, &why)) {
 		pr_err("invalid module parameters: %s\n", why);

@@ -79,6 +79,8 @@ static const struct nla_policy bm_config_policy[BUDDY_MON_CA_MAX + 1] = {
 	[BUDDY_MON_CA_RESERVE_ORDER] = NLA_POLICY_MAX(NLA_U32, BUDDY_NR_ORDERS - 1),
 	[BUDDY_MON_CA_RESERVE_BLOCKS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_res_blocks_range),
 	[BUDDY_MON_CA_RESERVE_BUDGET_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bm_res_budget_range),
+	[BUDDY_MON_CA_LATENCY_DUTY_PCT] = NLA_POLICY_RANGE(NLA_U32, BUDDY_LAT_DUTY_MIN_PCT,
+							   BUDDY_LAT_DUTY_MAX_PCT),
 };
 
 /* GET_STATS, GET_LATENCY: an optional order. */
@@ -184,7 +186,8 @@ static int bm_put_config(struct sk_buff *skb, const struct bm_config *cfg)
 	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_ORDER, cfg->reserve_order) ||
 	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_BLOCKS, cfg->reserve_blocks) ||
 	    nla_put_u32(skb, BUDDY_MON_CA_RESERVE_BUDGET_MS,
-			cfg->reserve_budget_ms)) {
+			cfg->reserve_budget_ms) ||
+	    nla_put_u32(skb, BUDDY_MON_CA_LATENCY_DUTY_PCT, cfg->latency_duty)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -318,6 +321,8 @@ static int bm_nl_set_config(struct sk_buff *skb_in, struct genl_info *info)
 		cfg.reserve_blocks = nla_get_u32(tb[BUDDY_MON_CA_RESERVE_BLOCKS]);
 	if (tb[BUDDY_MON_CA_RESERVE_BUDGET_MS])
 		cfg.reserve_budget_ms = nla_get_u32(tb[BUDDY_MON_CA_RESERVE_BUDGET_MS]);
+	if (tb[BUDDY_MON_CA_LATENCY_DUTY_PCT])
+		cfg.latency_duty = nla_get_u32(tb[BUDDY_MON_CA_LATENCY_DUTY_PCT]);
 	/* The policy already checked each field; this is the same rule set. */
 	err = bm_config_validate(&cfg, &why);
 	if (err) {
@@ -534,6 +539,9 @@ static int bm_nl_get_latency(struct sk_buff *skb_in, struct genl_info *info)
 		if (bm_put_order_latency(skb, t, o))
 			goto out;
 	nla_nest_end(skb, orders);
+	if (bm_put_u64(skb, BUDDY_MON_A_LAT_CAPTURE_NS, t->capture_ns,
+		       BUDDY_MON_A_PAD))
+		goto out;
 	err = 0;
 out:
 	kvfree(t);

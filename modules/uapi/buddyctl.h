@@ -85,6 +85,10 @@
  *   request: [BUDDY_MON_A_ORDER]
  *   reply:   BUDDY_MON_A_ORDERS nest of BUDDY_MON_A_ORDER_LATENCY nests,
  *            see enum buddy_mon_latency_attr.
+ *            BUDDY_MON_A_LAT_CAPTURE_NS     u64 time the timing hook was
+ *                                           on since the last reset (see
+ *                                           BUDDY_LAT_DUTY_PERIOD_MS): the
+ *                                           time the counts were taken in
  *
  * BUDDY_MON_CMD_GET_FRAG (doit; not a dump)
  *   request: [BUDDY_MON_A_FULL_SCAN]        privileged: the whole memmap now
@@ -172,6 +176,24 @@
 /* What the module starts with, and how often its worker looks. */
 #define BUDDY_RESERVE_DEFAULT_BUDGET_MS	100
 #define BUDDY_RESERVE_PERIOD_MS		100
+
+/*
+ * Latency capture in duty cycles (BUDDY_MON_CA_LATENCY_DUTY_PCT). While
+ * capture is on, the timing hook on the allocator's entry costs a call on
+ * every allocation, and only unregistering it removes that cost. Below
+ * BUDDY_LAT_DUTY_MAX_PCT the hook is registered for duty percent of each
+ * period and unregistered for the rest, so the histograms sample the
+ * distribution in time and their counts scale with the duty (divide by
+ * BUDDY_MON_A_LAT_CAPTURE_NS, not by the time since the reset, for a
+ * rate). Bursts shorter than the off part of a period may be missed
+ * entirely. Requests in flight when the hook is registered are counted as
+ * missed; those ending after it is unregistered are not counted at all.
+ * BUDDY_LAT_DUTY_MAX_PCT (the default) keeps the hook registered for as
+ * long as capture is on.
+ */
+#define BUDDY_LAT_DUTY_PERIOD_MS	1000
+#define BUDDY_LAT_DUTY_MIN_PCT		1
+#define BUDDY_LAT_DUTY_MAX_PCT		100
 
 /* Stable userspace mirrors of kernel enums; the module maps to these. */
 enum buddy_compact_prio {
@@ -287,6 +309,11 @@ enum buddy_mon_attr {
 	 */
 	BUDDY_MON_A_FULL_SCAN,
 	BUDDY_MON_A_RESERVE,		/* nest, enum buddy_mon_reserve_attr */
+	/*
+	 * u64 GET_LATENCY reply: ns the latency hook was registered since the
+	 * last reset (the time the counts were taken in; all orders).
+	 */
+	BUDDY_MON_A_LAT_CAPTURE_NS,
 	__BUDDY_MON_A_LAST
 };
 
@@ -351,7 +378,8 @@ enum buddy_mon_latency_attr {
 	 * u64 calls not timed while capture was on: the call's start could
 	 * not be paired with its end (the task was preempted or slept outside
 	 * the slow path, a nested allocation reused its slot, or it was in
-	 * flight when capture was switched on; monitor/latency.c). This is one
+	 * flight when capture was switched on or a duty window began;
+	 * monitor/latency.c). This is one
 	 * global count, repeated in every order's nest; do not sum it over
 	 * orders.
 	 */
@@ -439,6 +467,13 @@ enum buddy_mon_config_attr {
 	BUDDY_MON_CA_RESERVE_BLOCKS,	/* u32 0 (off)..BUDDY_RESERVE_BLOCKS_MAX */
 	/* u32 BUDDY_RESERVE_BUDGET_MIN_MS..MAX_MS of worker time per second */
 	BUDDY_MON_CA_RESERVE_BUDGET_MS,
+	/*
+	 * u32 BUDDY_LAT_DUTY_MIN_PCT..MAX_PCT: percent of each
+	 * BUDDY_LAT_DUTY_PERIOD_MS the latency hook is registered while
+	 * capture is on (default 100: always). Kept while capture is off;
+	 * a change while it is on starts a new period.
+	 */
+	BUDDY_MON_CA_LATENCY_DUTY_PCT,
 	__BUDDY_MON_CA_LAST
 };
 

@@ -185,6 +185,10 @@ TEST(CliTest, OtherBadTunerValuesAreRefused) {
       {"background", "on", "--order", "11"},
       {"background", "on", "--interval-ms", "5"},
       {"latency-mode", "sometimes"},
+      {"latency-mode", "on", "--duty", "0"},
+      {"latency-mode", "on", "--duty", "101"},
+      {"latency-mode", "on", "--duty", "ten"},
+      {"latency-mode", "on", "--duty", "-5"},
   };
   for (const auto& c : cases) {
     auto fake = MonitorFake();
@@ -266,6 +270,91 @@ TEST(CliTest, LatencyShowsPercentilesAndHistogram) {
   EXPECT_THAT(r.out, HasSubstr("[ 1.02us,  2.05us) |########################################"));
   EXPECT_THAT(r.out,
               HasSubstr("[ 1.05ms,   2.1ms) |**********                               | 1\n"));
+}
+
+TEST(CliTest, LatencyModeDutyIsParsedAndSent) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_SET_CONFIG,
+              {ConfigReply(BUDDY_MON_CMD_SET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80, true, 20)});
+  Result r = RunCli({"latency-mode", "on", "--duty", "20"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr("latency         on, 20 % duty (hook on 200 ms of every 1000 ms)\n"));
+  ASSERT_EQ(fake->sent.size(), 1u);
+  auto tb = ::buddyctl::testing::ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  ASSERT_NE(tb[BUDDY_MON_A_CONFIG], nullptr);
+  nlattr* cfg[BUDDY_MON_CA_MAX + 1] = {};
+  ASSERT_EQ(nla_parse_nested(cfg, BUDDY_MON_CA_MAX, tb[BUDDY_MON_A_CONFIG], nullptr), 0);
+  ASSERT_NE(cfg[BUDDY_MON_CA_LATENCY], nullptr);
+  EXPECT_EQ(nla_get_u8(cfg[BUDDY_MON_CA_LATENCY]), 1);
+  ASSERT_NE(cfg[BUDDY_MON_CA_LATENCY_DUTY_PCT], nullptr);
+  EXPECT_EQ(nla_get_u32(cfg[BUDDY_MON_CA_LATENCY_DUTY_PCT]), 20u);
+  // Without --duty the kernel keeps its duty: nothing is sent for it.
+  Result plain = RunCli({"latency-mode", "on", "--json"}, fake);
+  ASSERT_EQ(plain.rc, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(plain.out)["latency_duty_pct"], 20);
+  ASSERT_EQ(fake->sent.size(), 2u);
+  tb = ::buddyctl::testing::ParseRequest(fake->sent[1], BUDDY_MON_A_MAX);
+  ASSERT_EQ(nla_parse_nested(cfg, BUDDY_MON_CA_MAX, tb[BUDDY_MON_A_CONFIG], nullptr), 0);
+  EXPECT_EQ(cfg[BUDDY_MON_CA_LATENCY_DUTY_PCT], nullptr);
+}
+
+TEST(CliTest, LatencyModeBadDutyIsOneLineAndSendsNothing) {
+  auto fake = MonitorFake();
+  Result r = RunCli({"latency-mode", "on", "--duty", "0"}, fake);
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_EQ(r.err, "buddyctl: invalid latency duty 0 %: must be 1..100\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(fake->sent.empty());
+}
+
+TEST(CliTest, LatencyTextSaysTheDutyAndTheCaptureTime) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG,
+              {ConfigReply(BUDDY_MON_CMD_GET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80, true, 10)});
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9, false, 6'000'000'000)});
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_STATS,
+              {::buddyctl::testing::StatsReply({0}, 61'000'000'000)});
+  Result r = RunCli({"latency"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("sampled: 10 % duty, hook on 6.0 s of 60.0 s since reset\n"));
+  EXPECT_THAT(r.out, HasSubstr("order 9: 5 calls (4 fast path, 1 slow path)"));
+  Result j = RunCli({"latency", "--json"}, fake);
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["capture_ns"], 6'000'000'000);
+  EXPECT_EQ(doc["latency_duty_pct"], 10);
+  EXPECT_EQ(doc["orders"][0]["capture_ns"], 6'000'000'000);
+  // At a full duty the text is as it always was.
+  auto full = MonitorFake();
+  Result f = RunCli({"latency"}, full);
+  ASSERT_EQ(f.rc, 0) << f.err;
+  EXPECT_THAT(f.out, Not(HasSubstr("sampled")));
+  EXPECT_THAT(f.out, StartsWith("order 9: "));
+}
+
+TEST(CliTest, PolicyShowsTheLatencyDutyOnlyBelowFull) {
+  auto fake = MonitorFake();
+  Result full = RunCli({"policy"}, fake);
+  ASSERT_EQ(full.rc, 0) << full.err;
+  EXPECT_THAT(full.out, HasSubstr("latency         on\n"));
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG,
+              {ConfigReply(BUDDY_MON_CMD_GET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80, false, 5)});
+  Result part = RunCli({"policy"}, fake);
+  ASSERT_EQ(part.rc, 0) << part.err;
+  EXPECT_THAT(part.out,
+              HasSubstr("latency         off, 5 % duty (hook on 50 ms of every 1000 ms)\n"));
+}
+
+TEST(CliTest, ExportPrometheusHasTheLatencyDutyAndCaptureTime) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG,
+              {ConfigReply(BUDDY_MON_CMD_GET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80, true, 25)});
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {LatencyReply(9, false, 1'500'000'000)});
+  Result r = RunCli({"export", "--prometheus"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\nbuddyctl_latency_duty_ratio 0.25\n"));
+  EXPECT_THAT(r.out, HasSubstr("\nbuddyctl_latency_capture_seconds_total 1.5\n"));
 }
 
 TEST(CliTest, FragTextAndJson) {

@@ -55,6 +55,7 @@ TEST(JsonTest, LatencyCarriesPercentilesAndBuckets) {
   h.order = 9;
   h.fast[10] = 4;
   h.fast_max_ns = 2000;
+  h.capture_ns = 6'000'000'000;
   json j = h;
   EXPECT_EQ(j["order"], 9);
   EXPECT_EQ(j["count"], 4);
@@ -63,6 +64,7 @@ TEST(JsonTest, LatencyCarriesPercentilesAndBuckets) {
   EXPECT_EQ(j["fast"]["buckets"].size(), static_cast<size_t>(kLatBuckets));
   EXPECT_EQ(j["fast"]["buckets"][10], 4);
   EXPECT_EQ(j["slow"]["count"], 0);
+  EXPECT_EQ(j["capture_ns"], 6'000'000'000);
 }
 
 TEST(JsonTest, ZoneKeepsSignedIndices) {
@@ -89,6 +91,9 @@ TEST(JsonTest, ConfigAndEventUseNames) {
   EXPECT_EQ(jc["policy"], "always-max");
   EXPECT_EQ(jc["threshold"], 80);
   EXPECT_TRUE(jc.contains("bg_interval_ms"));
+  EXPECT_EQ(jc["latency_duty_pct"], 100);
+  c.latency_duty_pct = 10;
+  EXPECT_EQ(json(c)["latency_duty_pct"], 10);
 
   Event e;
   e.type = static_cast<uint32_t>(EventType::kCompact);

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "fake_transport.h"
 #include "replies.h"
 
@@ -142,6 +143,7 @@ TEST(MonitorTest, MissingArrayInAListedNestIsAnError) {
   nla_put_u32(r.msg(), BUDDY_MON_LA_ORDER, 9);
   nla_nest_end(r.msg(), l);
   nla_nest_end(r.msg(), list);
+  r.PutU64Padded(BUDDY_MON_A_LAT_CAPTURE_NS, 1, BUDDY_MON_A_PAD);
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {r.Take()});
   auto mon = Monitor::Open(fake);
   ASSERT_TRUE(mon.ok());
@@ -167,6 +169,53 @@ TEST(MonitorTest, GetLatencyParsesHistograms) {
   EXPECT_EQ(h.slow_max_ns, 1500000u);
   EXPECT_EQ(h.fast_sum_ns, 6000u);
   EXPECT_EQ(h.missed, 5u);
+  EXPECT_EQ(h.capture_ns, 4'000'000'000u);
+}
+
+// The capture time is one figure of the reply's own level, carried in
+// every order's histogram as the missed count is.
+TEST(MonitorTest, GetLatencyCarriesTheCaptureTimeIntoEveryOrder) {
+  auto fake = MonitorFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_LATENCY);
+  nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
+  for (uint32_t o : {2u, 7u}) {
+    nlattr* l = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_LATENCY);
+    nla_put_u32(r.msg(), BUDDY_MON_LA_ORDER, o);
+    r.PutU64Array(BUDDY_MON_LA_FAST_HIST, std::vector<uint64_t>(BUDDY_LAT_BUCKETS, 1));
+    r.PutU64Array(BUDDY_MON_LA_SLOW_HIST, std::vector<uint64_t>(BUDDY_LAT_BUCKETS, 0));
+    for (int a : {BUDDY_MON_LA_FAST_MAX_NS, BUDDY_MON_LA_SLOW_MAX_NS, BUDDY_MON_LA_FAST_SUM_NS,
+                  BUDDY_MON_LA_SLOW_SUM_NS, BUDDY_MON_LA_MISSED}) {
+      r.PutU64Padded(a, 0, BUDDY_MON_LA_PAD);
+    }
+    nla_nest_end(r.msg(), l);
+  }
+  nla_nest_end(r.msg(), list);
+  r.PutU64Padded(BUDDY_MON_A_LAT_CAPTURE_NS, 6'000'000'123, BUDDY_MON_A_PAD);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto l = mon->GetLatency();
+  ASSERT_TRUE(l.ok()) << l.status();
+  ASSERT_EQ(l->size(), 2u);
+  EXPECT_EQ((*l)[0].capture_ns, 6'000'000'123u);
+  EXPECT_EQ((*l)[1].capture_ns, 6'000'000'123u);
+}
+
+TEST(MonitorTest, LatencyReplyWithoutCaptureTimeIsAnErrorNamingIt) {
+  auto fake = MonitorFake();
+  NlReply r(kMonId, BUDDY_MON_CMD_GET_LATENCY);
+  nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
+  nlattr* order = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_LATENCY);
+  nla_put_u32(r.msg(), BUDDY_MON_LA_ORDER, 0);
+  nla_nest_end(r.msg(), order);
+  nla_nest_end(r.msg(), list);
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_LATENCY, {r.Take()});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto l = mon->GetLatency();
+  ASSERT_FALSE(l.ok());
+  EXPECT_THAT(std::string(l.status().message()),
+              ::testing::HasSubstr("latency reply: BUDDY_MON_A_LAT_CAPTURE_NS is missing"));
 }
 
 TEST(MonitorTest, GetFragParsesEveryZoneOfTheReply) {
@@ -256,6 +305,67 @@ TEST(MonitorTest, GetTunerStatsAndConfig) {
   EXPECT_FALSE(c->bg_enabled);
   EXPECT_EQ(c->bg_order, 10u);
   EXPECT_EQ(c->bg_interval_ms, 500u);
+  EXPECT_EQ(c->latency_duty_pct, 100u);
+}
+
+TEST(MonitorTest, ConfigDecodesTheLatencyDuty) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_GET_CONFIG,
+              {::buddyctl::testing::ConfigReply(BUDDY_MON_CMD_GET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80,
+                                                true, 10)});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  auto c = mon->GetConfig();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->latency);
+  EXPECT_EQ(c->latency_duty_pct, 10u);
+}
+
+TEST(MonitorTest, SetConfigSendsTheLatencyDuty) {
+  auto fake = MonitorFake();
+  fake->Reply(kMonId, BUDDY_MON_CMD_SET_CONFIG,
+              {::buddyctl::testing::ConfigReply(BUDDY_MON_CMD_SET_CONFIG, BUDDY_POLICY_ADAPTIVE, 80,
+                                                true, 20)});
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  ConfigUpdate u;
+  u.latency = true;
+  u.latency_duty_pct = 20;
+  auto c = mon->SetConfig(u);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->latency_duty_pct, 20u);
+  ASSERT_EQ(fake->sent.size(), 1u);
+  auto tb = ParseRequest(fake->sent[0], BUDDY_MON_A_MAX);
+  ASSERT_NE(tb[BUDDY_MON_A_CONFIG], nullptr);
+  nlattr* cfg[BUDDY_MON_CA_MAX + 1] = {};
+  ASSERT_EQ(nla_parse_nested(cfg, BUDDY_MON_CA_MAX, tb[BUDDY_MON_A_CONFIG], nullptr), 0);
+  ASSERT_NE(cfg[BUDDY_MON_CA_LATENCY_DUTY_PCT], nullptr);
+  EXPECT_EQ(nla_get_u32(cfg[BUDDY_MON_CA_LATENCY_DUTY_PCT]), 20u);
+  ASSERT_NE(cfg[BUDDY_MON_CA_LATENCY], nullptr);
+  EXPECT_EQ(cfg[BUDDY_MON_CA_THRESHOLD], nullptr);
+}
+
+TEST(MonitorTest, SetConfigRefusesALatencyDutyOutOfRange) {
+  auto fake = MonitorFake();
+  auto mon = Monitor::Open(fake);
+  ASSERT_TRUE(mon.ok());
+  for (uint32_t bad : {0u, 101u}) {
+    ConfigUpdate u;
+    u.latency_duty_pct = bad;
+    EXPECT_FALSE(u.empty());
+    auto c = mon->SetConfig(u);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(c.status().message(),
+              absl::StrCat("invalid latency duty ", bad, " %: must be ", BUDDY_LAT_DUTY_MIN_PCT,
+                           "..", BUDDY_LAT_DUTY_MAX_PCT));
+  }
+  for (uint32_t ok : {1u, 100u}) {
+    ConfigUpdate u;
+    u.latency_duty_pct = ok;
+    EXPECT_TRUE(u.Validate().ok()) << ok;
+  }
+  EXPECT_TRUE(fake->sent.empty());
 }
 
 TEST(MonitorTest, TunerStatsFromAModuleWithoutTheEvacuatorAreZero) {

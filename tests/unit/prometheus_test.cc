@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Order 3: fast calls of 1 ns (bucket 0), 9 and 15 ns (bucket 3) and
-// 5000 ns (bucket 12); one slow call of 1.5 ms (bucket 20).
+// 5000 ns (bucket 12); one slow call of 1.5 ms (bucket 20); the hook on 2.5 s.
 LatencyHistogram Order3Latency() {
   LatencyHistogram h;
   h.order = 3;
@@ -32,6 +32,7 @@ LatencyHistogram Order3Latency() {
   h.slow_sum_ns = 1500000;
   h.slow_max_ns = 1500000;
   h.missed = 2;
+  h.capture_ns = 2'500'000'000;
   return h;
 }
 
@@ -188,6 +189,23 @@ TEST(PrometheusTest, ResetWallTimeSubtractsTheKernelsElapsedTime) {
 
 TEST(PrometheusTest, NoLatencyFamiliesWithoutHistograms) {
   EXPECT_THAT(Sample(), Not(HasSubstr("buddyctl_alloc_latency")));
+  EXPECT_THAT(Sample(), Not(HasSubstr("buddyctl_latency_capture_seconds")));
+}
+
+// The duty is a ratio like the threshold; the capture time a counter of
+// seconds, the time the histograms' counts were taken in.
+TEST(PrometheusTest, LatencyDutyAndCaptureTime) {
+  EXPECT_THAT(Sample(), HasSubstr("# TYPE buddyctl_latency_duty_ratio gauge\n"
+                                  "buddyctl_latency_duty_ratio 1\n"));
+  MonitorSnapshot snap = SampleSnapshot({Order3Latency()});
+  snap.config.latency_duty_pct = 10;
+  snap.latency[0].capture_ns = 6'000'000'001;
+  const std::string out = FormatPrometheus(&snap, nullptr);
+  EXPECT_THAT(out, HasSubstr("\nbuddyctl_latency_duty_ratio 0.1\n"));
+  EXPECT_THAT(out, HasSubstr("# TYPE buddyctl_latency_capture_seconds_total counter\n"
+                             "buddyctl_latency_capture_seconds_total 6.000000001\n"));
+  const std::string om = FormatPrometheus(&snap, nullptr, ExpositionFormat::kOpenMetrics);
+  EXPECT_THAT(om, HasSubstr("# TYPE buddyctl_latency_capture_seconds counter\n"));
 }
 
 // The latency section for one order, against a golden file. To regenerate

@@ -61,7 +61,8 @@ inline std::vector<uint32_t> AllOrders() {
   return v;
 }
 
-inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold, bool latency = true) {
+inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold, bool latency = true,
+                      uint32_t latency_duty_pct = BUDDY_LAT_DUTY_MAX_PCT) {
   nlattr* c = nla_nest_start(r.msg(), BUDDY_MON_A_CONFIG);
   nla_put_u8(r.msg(), BUDDY_MON_CA_LATENCY, latency ? 1 : 0);
   nla_put_u32(r.msg(), BUDDY_MON_CA_EVENTS_PER_SEC, 100);
@@ -74,13 +75,15 @@ inline void PutConfig(NlReply& r, uint32_t policy, uint32_t threshold, bool late
   nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_ORDER, 10);
   nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_BLOCKS, 8);
   nla_put_u32(r.msg(), BUDDY_MON_CA_RESERVE_BUDGET_MS, 200);
+  nla_put_u32(r.msg(), BUDDY_MON_CA_LATENCY_DUTY_PCT, latency_duty_pct);
   nla_nest_end(r.msg(), c);
 }
 
 inline Message ConfigReply(uint8_t cmd, uint32_t policy = BUDDY_POLICY_ADAPTIVE,
-                           uint32_t threshold = 80, bool latency = true) {
+                           uint32_t threshold = 80, bool latency = true,
+                           uint32_t latency_duty_pct = BUDDY_LAT_DUTY_MAX_PCT) {
   NlReply r(kMonId, cmd);
-  PutConfig(r, policy, threshold, latency);
+  PutConfig(r, policy, threshold, latency, latency_duty_pct);
   return r.Take();
 }
 
@@ -184,8 +187,10 @@ inline Message TunerReply(bool with_evacuator = true, bool with_reserve = true) 
   return r.Take();
 }
 
-// Order 9: fast bucket 10 x4, slow bucket 20 x1 (with empty: nothing timed).
-inline Message LatencyReply(uint32_t order = 9, bool empty = false) {
+// Order 9: fast bucket 10 x4, slow bucket 20 x1 (with empty: nothing timed);
+// the hook on for capture_ns since the reset.
+inline Message LatencyReply(uint32_t order = 9, bool empty = false,
+                            uint64_t capture_ns = 4'000'000'000) {
   NlReply r(kMonId, BUDDY_MON_CMD_GET_LATENCY);
   nlattr* list = nla_nest_start(r.msg(), BUDDY_MON_A_ORDERS);
   nlattr* l = nla_nest_start(r.msg(), BUDDY_MON_A_ORDER_LATENCY);
@@ -205,6 +210,7 @@ inline Message LatencyReply(uint32_t order = 9, bool empty = false) {
   r.PutU64Padded(BUDDY_MON_LA_MISSED, 5, BUDDY_MON_LA_PAD);
   nla_nest_end(r.msg(), l);
   nla_nest_end(r.msg(), list);
+  r.PutU64Padded(BUDDY_MON_A_LAT_CAPTURE_NS, capture_ns, BUDDY_MON_A_PAD);
   return r.Take();
 }
 

@@ -19,9 +19,12 @@
 // the call never entered the slow path, "slow": it did), with the monitor's
 // 40 log2 buckets as cumulative _bucket{le=...} samples (bucket i holds whole
 // nanoseconds below 2^(i+1), so its le is 2^(i+1)-1 ns, in seconds), _sum
-// and _count; buddyctl_alloc_latency_max_seconds and
-// buddyctl_alloc_latency_untimed_total. Without histograms these families
-// are left out.
+// and _count; buddyctl_alloc_latency_max_seconds,
+// buddyctl_alloc_latency_untimed_total and
+// buddyctl_latency_capture_seconds_total (the time the counts were taken
+// in: the rate of a count is its increase over this one's, since below a
+// 100 % duty, buddyctl_latency_duty_ratio, the hook is registered for part
+// of each period only). Without histograms these families are left out.
 #ifndef BUDDYCTL_PROMETHEUS_H_
 #define BUDDYCTL_PROMETHEUS_H_
 

@@ -102,6 +102,10 @@ struct LatencyHistogram {
   uint64_t fast_sum_ns = 0;
   uint64_t slow_sum_ns = 0;
   uint64_t missed = 0;  // calls not timed, all orders together (repeated per order)
+  // Time the timing hook was registered since the last reset, all orders
+  // together (repeated per order): below a 100 % duty the counts were taken
+  // in this time only, so a rate is a count over it.
+  uint64_t capture_ns = 0;
 
   uint64_t Count(Path path = Path::kAll) const;
   uint64_t MaxNs(Path path = Path::kAll) const;
@@ -180,6 +184,9 @@ struct Config {
   uint32_t reserve_order = 0;
   uint32_t reserve_blocks = 0;     // free blocks of reserve_order to keep; 0: off
   uint32_t reserve_budget_ms = 0;  // worker time per second
+  // Percent of each BUDDY_LAT_DUTY_PERIOD_MS the latency hook is
+  // registered while capture is on (100: always).
+  uint32_t latency_duty_pct = 100;
 };
 
 // A change to Config: absent fields stay as they are in the kernel.
@@ -195,6 +202,7 @@ struct ConfigUpdate {
   std::optional<uint32_t> reserve_order;
   std::optional<uint32_t> reserve_blocks;
   std::optional<uint32_t> reserve_budget_ms;
+  std::optional<uint32_t> latency_duty_pct;
 
   bool empty() const;
   // The ranges of the uapi header (modules/uapi/buddyctl.h); Monitor::SetConfig
