@@ -87,7 +87,7 @@ const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS,
-                                              &Config::reserve_budget_ms)),
+                                              &Config::reserve_budget_ms),
                                BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT,
                                               &Config::latency_duty_pct)});
 

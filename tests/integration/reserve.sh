@@ -129,7 +129,8 @@ for req in "9:11 10:4" "10:4 11:0" "9:10 10:$huge"; do
 	esac
 	[ "$(config)" = "$ref" ] || fail "SET_CONFIG $req changed the configuration"
 done
-out=$(kset "9:10 10:$huge")
+# shellcheck disable=SC2086 # one attribute per word
+out=$(kset 9:10 10:$huge)
 case "$out" in errno=12\ *) ;; *) fail "a reserve over half of free memory: not ENOMEM: $out" ;; esac
 
 # Unload with the reserve active, then count what is free again.
