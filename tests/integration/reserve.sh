@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm-matrix: yes
+# vm-matrix: no (the block emptying it shares is in evacuate.sh, which is)
 # vm-mem: 768M
 # vm-timeout: 600
 # The reserve on a fragmented heap:
