@@ -111,6 +111,7 @@
 #include "monitor/evacuate.h"
 #include "monitor/frag.h"
 #include "monitor/probes.h"
+#include "monitor/stats.h"
 
 #define BM_EVAC_BATCH		8
 #define BM_EVAC_CACHE_MS	1000
@@ -307,17 +308,9 @@ static int bm_evac_one(gfp_t gfp, unsigned int order,
 
 static void bm_evac_account(const struct bm_evac_counts *d)
 {
+	BUILD_BUG_ON(sizeof(*d) % sizeof(u64));
 	spin_lock(&bm_evac_lock);
-	bm_evac_cnt.requests += d->requests;
-	bm_evac_cnt.scans += d->scans;
-	bm_evac_cnt.attempts += d->attempts;
-	bm_evac_cnt.blocks += d->blocks;
-	bm_evac_cnt.failures += d->failures;
-	bm_evac_cnt.pages_moved += d->pages_moved;
-	bm_evac_cnt.no_candidate += d->no_candidate;
-	bm_evac_cnt.low_memory += d->low_memory;
-	bm_evac_cnt.busy += d->busy;
-	bm_evac_cnt.time_ns += d->time_ns;
+	bm_u64s_add(&bm_evac_cnt, d, sizeof(*d));
 	spin_unlock(&bm_evac_lock);
 }
 

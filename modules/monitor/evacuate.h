@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/types.h>
 
+/* u64 counters only: summed member by member (bm_u64s_add()). */
 struct bm_evac_counts {
 	u64 requests;
 	u64 scans;

@@ -72,6 +72,7 @@
 #include "compat/mm.h"
 #include "monitor/evacuate.h"
 #include "monitor/reserve.h"
+#include "monitor/stats.h"
 
 static void bm_res_work_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(bm_res_work, bm_res_work_fn);
@@ -177,17 +178,9 @@ static void bm_res_window_roll(u64 now, u64 budget_ns)
 
 static void bm_res_account(const struct bm_res_counts *d)
 {
-	unsigned int i;
-
+	BUILD_BUG_ON(sizeof(*d) % sizeof(u64));
 	spin_lock(&bm_res_lock);
-	bm_res_cnt.rounds += d->rounds;
-	bm_res_cnt.blocks += d->blocks;
-	bm_res_cnt.pages_moved += d->pages_moved;
-	bm_res_cnt.attempts += d->attempts;
-	bm_res_cnt.failures += d->failures;
-	bm_res_cnt.time_ns += d->time_ns;
-	for (i = 0; i < BUDDY_RESERVE_NR_PAUSES; i++)
-		bm_res_cnt.paused[i] += d->paused[i];
+	bm_u64s_add(&bm_res_cnt, d, sizeof(*d));
 	spin_unlock(&bm_res_lock);
 }
 

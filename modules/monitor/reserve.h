@@ -10,6 +10,7 @@
 
 #include "uapi/buddyctl.h"
 
+/* u64 counters only: summed member by member (bm_u64s_add()). */
 struct bm_res_counts {
 	u64 rounds;
 	u64 blocks;

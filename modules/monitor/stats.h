@@ -27,6 +27,21 @@
 #define BM_NR_LEVELS	4
 
 /*
+ * Add one counter struct to another member by member. For structs made of
+ * u64 counters only (the callers check it at build time): a counter added
+ * to such a struct is summed without a line here.
+ */
+static inline void bm_u64s_add(void *dst, const void *src, size_t bytes)
+{
+	const u64 *s = src;
+	u64 *d = dst;
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(u64); i++)
+		d[i] += s[i];
+}
+
+/*
  * Counters whose relations are invariants: requests = successes +
  * failures; compact_reqs <= slowpath <= requests. Every request is
  * counted once, at completion, in one seqcount write section that adds all
