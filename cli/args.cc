@@ -6,6 +6,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "buddyctl/status_macros.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -107,6 +108,15 @@ absl::StatusOr<uint32_t> ParseUint(absl::string_view text, absl::string_view wha
   auto v = ParseUint(text, 0, UINT32_MAX, what);
   if (v.ok()) return v;
   return BadValue(absl::StrCat("invalid ", what, " '", text, "': not a 32-bit unsigned integer"));
+}
+
+absl::Status ParseUintFlag(const Args& a, absl::string_view flag, absl::string_view what,
+                           std::optional<uint32_t>& out) {
+  if (auto v = a.Get(flag)) {
+    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t n, ParseUint(*v, what));
+    out = n;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RefusedValue(absl::Status status) {

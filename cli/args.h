@@ -56,6 +56,10 @@ absl::StatusOr<uint32_t> ParseUint(absl::string_view text, uint32_t lo, uint32_t
 // Text to a number for a field whose range libbuddyctl checks (the uapi
 // limits): only "abc", "-1" or what does not fit 32 bits is refused here.
 absl::StatusOr<uint32_t> ParseUint(absl::string_view text, absl::string_view what);
+// When `flag` is given, its value as ParseUint(text, what) into `out`;
+// `out` is left alone otherwise.
+absl::Status ParseUintFlag(const Args& a, absl::string_view flag, absl::string_view what,
+                           std::optional<uint32_t>& out);
 // A library Validate() refusal as a bad value: exit 2 with its one line.
 absl::Status RefusedValue(absl::Status status);
 // "1s", "500ms", "2m", "1.5s"; a bare number means seconds.

@@ -64,14 +64,8 @@ absl::Status Background(Context& ctx, const Args& a) {
   ConfigUpdate u;
   BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "background switch"));
   u.bg_enabled = on;
-  if (auto v = a.Get("--order")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, "order"));
-    u.bg_order = o;
-  }
-  if (auto v = a.Get("--interval-ms")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, "interval"));
-    u.bg_interval_ms = ms;
-  }
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--order", "order", u.bg_order));
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--interval-ms", "interval", u.bg_interval_ms));
   return Apply(ctx, u, a.Has("--json"));
 }
 
@@ -79,10 +73,7 @@ absl::Status LatencyMode(Context& ctx, const Args& a) {
   ConfigUpdate u;
   BUDDYCTL_ASSIGN_OR_RETURN(bool on, ParseOnOff(a.positional()[0], "latency mode"));
   u.latency = on;
-  if (auto v = a.Get("--duty")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t pct, ParseUint(*v, "latency duty"));
-    u.latency_duty_pct = pct;
-  }
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--duty", "latency duty", u.latency_duty_pct));
   return Apply(ctx, u, a.Has("--json"));
 }
 
@@ -107,18 +98,9 @@ absl::Status Reserve(Context& ctx, const Args& a) {
     }
     u.reserve_blocks = 0;
   }
-  if (auto v = a.Get("--order")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t o, ParseUint(*v, "reserve order"));
-    u.reserve_order = o;
-  }
-  if (auto v = a.Get("--blocks")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t n, ParseUint(*v, "reserve block count"));
-    u.reserve_blocks = n;
-  }
-  if (auto v = a.Get("--budget-ms")) {
-    BUDDYCTL_ASSIGN_OR_RETURN(uint32_t ms, ParseUint(*v, "reserve budget"));
-    u.reserve_budget_ms = ms;
-  }
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--order", "reserve order", u.reserve_order));
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--blocks", "reserve block count", u.reserve_blocks));
+  BUDDYCTL_RETURN_IF_ERROR(ParseUintFlag(a, "--budget-ms", "reserve budget", u.reserve_budget_ms));
   BUDDYCTL_RETURN_IF_ERROR(RefusedValue(u.Validate()));
   BUDDYCTL_ASSIGN_OR_RETURN(Monitor mon, ctx.OpenMonitor());
   if (u.empty()) {
