@@ -75,21 +75,20 @@ const Decoder<LatencyTop> kLatency("latency", BUDDY_MON_A_MAX,
                                                    &LatencyTop::capture_ns)},
                                    {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
 
-const Decoder<Config> kConfig("config", BUDDY_MON_CA_MAX,
-                              {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_EVENTS_PER_SEC, &Config::events_per_sec),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_POLICY, &Config::policy),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_THRESHOLD, &Config::threshold),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS, &Config::bg_interval_ms),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS,
-                                              &Config::reserve_budget_ms),
-                               BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT,
-                                              &Config::latency_duty_pct)});
+const Decoder<Config> kConfig(
+    "config", BUDDY_MON_CA_MAX,
+    {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_EVENTS_PER_SEC, &Config::events_per_sec),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_POLICY, &Config::policy),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_THRESHOLD, &Config::threshold),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS, &Config::bg_interval_ms),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS, &Config::reserve_budget_ms),
+     BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT, &Config::latency_duty_pct)});
 
 const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
                                     {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
