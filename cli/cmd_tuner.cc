@@ -163,7 +163,8 @@ min_order, from the fragmentation of the requested order:
                cheapest block of the requested order that holds only free
                and movable pages (alloc_contig_range moves its pages to any
                free page) and hand it to the request; if that fails, the
-               kernel compacts at its own priority
+               kernel compacts at its own priority. Below the pageblock
+               order (9 on x86-64) it leaves requests to the kernel.
 Without an argument, prints the whole configuration. Switching needs root.
 
 examples:
