@@ -99,15 +99,18 @@ echo "pkg-config consumer: ok ($flags)"
 
 # A prefix the user cannot write: one line from make, nothing built.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	mkdir -p "$work/ro" && chmod 0755 "$work/ro"
-	chmod o+x "$work"
+	# Outside the tree: the clone may sit under a directory only its owner
+	# can enter, and the refusal would then name that one.
+	ro=$(mktemp -d /tmp/buddyctl-ro.XXXXXX)
+	chmod 0755 "$ro"
 	set +e
 	msg=$(cd "$src" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-		make --no-print-directory install PREFIX="$work/ro/usr" BUILD="$build" 2>&1)
+		make --no-print-directory install PREFIX="$ro/usr" BUILD="$build" 2>&1)
 	rc=$?
 	set -e
+	rmdir "$ro"
 	[ $rc -ne 0 ] || fail "make install into an unwritable prefix succeeded"
 	[ "$(wc -l <<<"$msg")" -eq 1 ] || fail "make install refusal is not one line: $msg"
-	grep -q "no permission to write to $work/ro" <<<"$msg" || fail "refusal does not say where: $msg"
+	grep -q "no permission to write to $ro" <<<"$msg" || fail "refusal does not say where: $msg"
 	echo "unwritable prefix: $msg"
 fi
