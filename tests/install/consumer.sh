@@ -97,20 +97,23 @@ grep -q "libbuddyctl.so.$sover => $libdir/" <<<"$deps" ||
 LD_LIBRARY_PATH=$libdir expect_output "$work/pc/buddyctl-consumer"
 echo "pkg-config consumer: ok ($flags)"
 
-# A prefix the user cannot write: one line from make, nothing built.
+# A prefix the user cannot write: one line from make, nothing built. The
+# user is root without the capabilities that override file permissions,
+# so the tree (root's own) stays readable wherever it was cloned, while a
+# directory of mode 0555 is not writable.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	# Outside the tree: the clone may sit under a directory only its owner
-	# can enter, and the refusal would then name that one.
-	ro=$(mktemp -d /tmp/buddyctl-ro.XXXXXX)
-	chmod 0755 "$ro"
+	ro=$work/ro
+	mkdir -p "$ro" && chmod 0555 "$ro"
+	nodac=-dac_override,-dac_read_search
 	set +e
-	msg=$(cd "$src" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	msg=$(cd "$src" && setpriv --bounding-set="$nodac" --inh-caps="$nodac" \
 		make --no-print-directory install PREFIX="$ro/usr" BUILD="$build" 2>&1)
 	rc=$?
 	set -e
-	rmdir "$ro"
+	chmod 0755 "$ro"
 	[ $rc -ne 0 ] || fail "make install into an unwritable prefix succeeded"
 	[ "$(wc -l <<<"$msg")" -eq 1 ] || fail "make install refusal is not one line: $msg"
 	grep -q "no permission to write to $ro" <<<"$msg" || fail "refusal does not say where: $msg"
+	[ ! -e "$ro/usr" ] || fail "make install created $ro/usr"
 	echo "unwritable prefix: $msg"
 fi
