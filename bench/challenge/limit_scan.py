@@ -3,7 +3,9 @@
 
 Counts, per zone, the order-10-aligned blocks that lie wholly in the zone
 and hold only pages compaction could move: free pages (reference count 0:
-in the buddy allocator or on a per-CPU list), pages on an LRU list, and
+in the buddy allocator or on a per-CPU list), pages on an LRU list, user
+pages off it for a moment (anonymous or page cache, not slab: waiting in a
+per-CPU LRU batch, which compaction drains before it isolates), and
 non-LRU movable pages (mapping tagged PAGE_MAPPING_MOVABLE); compound
 pages are judged by their head. Anything else pins the block.
 
@@ -15,11 +17,13 @@ it exports flags and the map count, not the reference count, so a page the
 kernel allocated without flags (a pinned page, a vmalloc page) looks free.
 
 The layout of struct page (its size and the offsets of flags,
-compound_head, mapping and _refcount) and the bits PG_lru and PG_head are
-read from the running kernel's BTF (/sys/kernel/btf/vmlinux), so the scan
-holds on every kernel that has it (Debian's do; the layout moved between
-6.1 and 6.12 in the page flags); PAGE_MAPPING_MOVABLE is a macro, not in
-BTF, and has been 2 throughout. The vmemmap base is read from the
+compound_head, mapping, _refcount and page_type), the bits PG_lru and
+PG_head, and how a slab page is marked (the PG_slab flag up to 6.9, the
+page type PGTY_slab in page_type's top byte since) are read from the
+running kernel's BTF (/sys/kernel/btf/vmlinux), so the scan holds on every
+kernel that has it (Debian's do; the layout moved between 6.1 and 6.12 in
+the page flags); PAGE_MAPPING_ANON and PAGE_MAPPING_MOVABLE are macros,
+not in BTF, and have been 1 and 2 throughout. The vmemmap base is read from the
 kernel's vmemmap_base variable (randomized with KASLR). Needs root,
 /proc/kcore and /proc/kallsyms with real addresses.
 
@@ -34,6 +38,7 @@ import re
 import struct
 
 PAGE_MAPPING_FLAGS = 3
+PAGE_MAPPING_ANON = 1
 PAGE_MAPPING_MOVABLE = 2
 BTF_PATH = "/sys/kernel/btf/vmlinux"
 
@@ -97,13 +102,22 @@ class Btf:
                     return found
         return None
 
-    def enumerator(self, enum, value_name):
-        kind, _, info, _, body = self.types[self.find((self.ENUM, self.ENUM64), enum)]
+    def enumerator(self, enum, value_name, optional=False):
+        """The value of @value_name in @enum; None if @optional and absent."""
+        try:
+            tid = self.find((self.ENUM, self.ENUM64), enum)
+        except SystemExit:
+            if optional:
+                return None
+            raise
+        kind, _, info, _, body = self.types[tid]
         step = 8 if kind == self.ENUM else 12
         for i in range(info & 0xFFFF):
             name_off, val = struct.unpack_from("<Ii", body, i * step)
             if self.name(name_off) == value_name:
                 return val
+        if optional:
+            return None
         raise SystemExit("limit_scan: no %s in enum %s" % (value_name, enum))
 
 
@@ -118,7 +132,12 @@ def page_layout():
     layout = {"size": btf.size(page),
               "pg_lru": 1 << btf.enumerator("pageflags", "PG_lru"),
               "pg_head": 1 << btf.enumerator("pageflags", "PG_head")}
-    for member in ("flags", "compound_head", "mapping", "_refcount"):
+    pg_slab = btf.enumerator("pageflags", "PG_slab", optional=True)
+    layout["pg_slab"] = 0 if pg_slab is None else 1 << pg_slab
+    layout["pgty_slab"] = btf.enumerator("pagetype", "PGTY_slab", optional=True)
+    if pg_slab is None and layout["pgty_slab"] is None:
+        raise SystemExit("limit_scan: this kernel's BTF has neither PG_slab nor PGTY_slab")
+    for member in ("flags", "compound_head", "mapping", "_refcount", "page_type"):
         off = btf.offset(page, member)
         if off is None:
             raise SystemExit("limit_scan: struct page has no %s in this kernel's BTF" % member)
@@ -192,7 +211,24 @@ def movable_or_free(pages, i):
         return True
     if flags & L["pg_lru"]:
         return True
-    return (mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_MOVABLE
+    if (mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_MOVABLE:
+        return True
+    return user_page(flags, mapping, pages, at)
+
+
+def user_page(flags, mapping, pages, at):
+    """An anonymous or page-cache page (off the LRU while in a per-CPU batch)."""
+    if not mapping:
+        return False
+    if flags & L["pg_slab"]:
+        return False
+    if L["pgty_slab"] is not None:
+        page_type, = struct.unpack_from("<I", pages, at + L["page_type"])
+        if page_type >> 24 == L["pgty_slab"]:
+            return False
+    if mapping & PAGE_MAPPING_ANON:
+        return True
+    return (mapping & PAGE_MAPPING_FLAGS) == 0
 
 
 def block_recoverable(kcore, vmemmap, base_pfn, nr):

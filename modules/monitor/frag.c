@@ -165,11 +165,36 @@ static unsigned int bm_score_node(pg_data_t *pgdat)
 }
 
 /*
+ * A user page (anonymous or page cache) that is off the LRU for a moment:
+ * waiting in a per-CPU LRU batch (since 6.11 a folio's LRU flag is cleared
+ * while it waits in any of them, not only in the one that adds it) or
+ * isolated by a migration or reclaim under way. Compaction and
+ * alloc_contig_range() drain those batches before they isolate, so such a
+ * page is as movable as one on the LRU. Judging it pinned made the limit
+ * swing between reads: on 6.12, after a fill, up to 34 of 164 blocks were
+ * held only by such pages, a different 4-34 on every read. Read from
+ * page->mapping as folio_mapping() does, minus its checks for tail pages
+ * (the caller passes a head, or a page that is not compound); a slab page
+ * keeps a pointer where a user page keeps its mapping, so it goes first.
+ */
+static bool bm_page_user_off_lru(struct page *page)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(page->mapping);
+
+	if (!mapping || PageSlab(page))
+		return false;
+	if (mapping & PAGE_MAPPING_ANON)
+		return true;
+	return !(mapping & PAGE_MAPPING_FLAGS);
+}
+
+/*
  * Can compaction (or alloc_contig_range) empty this order-BM_FEAS_ORDER
  * block? Only if every page is free or movable: a free buddy block (skip
  * by its order), a page with refcount 0 (on a per-CPU list or in transit),
- * or a movable page (LRU, or __PageMovable such as zsmalloc/balloon);
- * compound pages are judged by their head and skipped whole. Anything else
+ * or a movable page (LRU, a user page briefly off it, or __PageMovable
+ * such as zsmalloc/balloon); compound pages are judged by their head and
+ * skipped whole. Anything else
  * pins the block: holes, offline memory, pages of another zone, reserved,
  * slab and other kernel pages, hugetlb pages (free or not: compaction does
  * not dissolve them). Racy by nature, read without locks like the kernel's
@@ -204,7 +229,8 @@ bool bm_frag_block_recoverable(struct zone *zone, unsigned long start,
 			head = compound_head(page);
 			if (PageHuge(head))
 				return false;
-			if (!PageLRU(head) && !bm_page_movable_ops(head))
+			if (!PageLRU(head) && !bm_page_movable_ops(head) &&
+			    !bm_page_user_off_lru(head))
 				return false;
 			next = page_to_pfn(head) + compound_nr(head);
 			next = next > pfn ? next : pfn + 1;
@@ -216,7 +242,8 @@ bool bm_frag_block_recoverable(struct zone *zone, unsigned long start,
 			pfn++;
 			continue;
 		}
-		if (PageLRU(page) || bm_page_movable_ops(page)) {
+		if (PageLRU(page) || bm_page_movable_ops(page) ||
+		    bm_page_user_off_lru(page)) {
 			(*used)++;
 			pfn++;
 			continue;
