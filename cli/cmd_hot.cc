@@ -120,7 +120,7 @@ out of attempts, latency p50/p99/max over the attempts (exact, per attempt)
 and the first success (that attempt's latency, and the time into the run).
 
 options:
-  --order N           0..10 (default )" BUDDYCTL_STR(BUDDY_HOT_DEFAULT_ORDER) R"( = 4 MiB)
+  --order N           0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"( (default )" BUDDYCTL_STR(BUDDY_HOT_DEFAULT_ORDER) R"( = 4 MiB)
   --count N           attempts, 1..)" BUDDYCTL_STR(
                    BUDDY_HOT_MAX_COUNT) R"( (default )" BUDDYCTL_STR(BUDDY_HOT_DEFAULT_COUNT) R"()
   --gfp MODE          kernel  GFP_KERNEL|__GFP_NOWARN

@@ -116,7 +116,7 @@ counters in buddy_monitor.ko, summed on read). Columns:
   frag_pct           unusable free space index of the order, all zones (%)
 
 options:
-  --order N   only order N (0..10)
+  --order N   only order N (0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"()
   --json      {"orders": [{"order": 0, "requests": N, "successes": N,
               "failures": N, "slowpath": N, ...}], "fallbacks": [...], ...}
 
@@ -142,7 +142,7 @@ sampled in time: a first line says the duty and how long the hook was on
 since the reset, the time the counts were taken in.
 
 options:
-  --order N   only order N (0..10)
+  --order N   only order N (0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"()
   --json      every histogram with p50_ns/p90_ns/p99_ns/max_ns/mean_ns;
               "capture_ns" (hook on since the reset), "latency_duty_pct"
 

@@ -192,7 +192,7 @@ example:
                1});
   t.push_back({"set-min-order",
                SetMinOrder,
-               "smallest order the tuner acts on, 0..10 (root)",
+               "smallest order the tuner acts on, 0.." BUDDYCTL_STR(BUDDY_ORDER_MAX) " (root)",
                "buddyctl set-min-order N [--json]",
                "Direct compactions of smaller orders are left alone. Default 3\n"
                "(PAGE_ALLOC_COSTLY_ORDER).\n\nexample:\n  sudo buddyctl set-min-order 3\n",
@@ -208,7 +208,7 @@ interval and, above the threshold, starts compaction (rate-limited), so the
 next large request finds a free block instead of compacting itself.
 
 options:
-  --order N         target order, 0..10 (default 10)
+  --order N         target order, 0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"( (default )" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"()
   --interval-ms N   check interval, )" BUDDYCTL_STR(BUDDY_BG_INTERVAL_MIN_MS) ".." BUDDYCTL_STR(
                    BUDDY_BG_INTERVAL_MAX_MS) R"( ms
 
@@ -262,7 +262,7 @@ pageblocks.
 Without options, prints the reserve's settings and counters.
 
 options:
-  --order K       the order to keep free, 0..10
+  --order K       the order to keep free, 0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"(
   --blocks N      free blocks of order K to keep, 0 (off)..)" BUDDYCTL_STR(BUDDY_RESERVE_BLOCKS_MAX) R"(; refused
                   when N << K pages is more than half of the free memory
   --budget-ms N   worker time per second, )" BUDDYCTL_STR(

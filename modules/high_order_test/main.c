@@ -36,8 +36,8 @@ MODULE_PARM_DESC(autorun, "Start one run at load time with the parameters below"
 
 static uint order = BUDDY_HOT_DEFAULT_ORDER;
 module_param(order, uint, 0444);
-MODULE_PARM_DESC(order, "autorun: block order, 0..10 (default "
-		 __stringify(BUDDY_HOT_DEFAULT_ORDER) ")");
+MODULE_PARM_DESC(order, "autorun: block order, 0.." __stringify(BUDDY_ORDER_MAX)
+		 " (default " __stringify(BUDDY_HOT_DEFAULT_ORDER) ")");
 
 static uint count = BUDDY_HOT_DEFAULT_COUNT;
 module_param(count, uint, 0444);

@@ -33,7 +33,7 @@ static struct netlink_range_validation hot_pause_range = {
 };
 
 static const struct nla_policy hot_run_policy[BUDDY_HOT_A_MAX + 1] = {
-	[BUDDY_HOT_A_ORDER] = NLA_POLICY_RANGE(NLA_U32, 0, BUDDY_NR_ORDERS - 1),
+	[BUDDY_HOT_A_ORDER] = NLA_POLICY_RANGE(NLA_U32, 0, BUDDY_ORDER_MAX),
 	[BUDDY_HOT_A_COUNT] = NLA_POLICY_FULL_RANGE(NLA_U32, &hot_count_range),
 	[BUDDY_HOT_A_GFP_MODE] = NLA_POLICY_RANGE(NLA_U32, 0, BUDDY_HOT_NR_GFP_MODES - 1),
 	[BUDDY_HOT_A_HOLD_UNTIL_FAIL] = NLA_POLICY_RANGE(NLA_U8, 0, 1),

@@ -312,8 +312,8 @@ int hot_run_start(const struct hot_params *p, struct netlink_ext_ack *extack)
 	struct task_struct *task;
 	int ret = 0;
 
-	if (p->order > BUDDY_NR_ORDERS - 1) {
-		NL_SET_ERR_MSG(extack, "order must be 0..10");
+	if (p->order > BUDDY_ORDER_MAX) {
+		NL_SET_ERR_MSG(extack, "order must be 0.." __stringify(BUDDY_ORDER_MAX));
 		return -EINVAL;
 	}
 	if (!p->count || p->count > BUDDY_HOT_MAX_COUNT) {

@@ -66,7 +66,7 @@ static int bm_bg_last_order = -1;	/* order bm_bg_nodes is about */
 
 static struct delayed_work bm_bg_work;
 static bool bm_bg_enabled;
-static unsigned int bm_bg_order = BUDDY_NR_ORDERS - 1;
+static unsigned int bm_bg_order = BUDDY_ORDER_MAX;
 static unsigned int bm_bg_interval_ms = 1000;
 
 static void bm_bg_check_node(int nid, pg_data_t *pgdat, unsigned int order,

@@ -34,15 +34,15 @@ int bm_config_validate(const struct bm_config *cfg, const char **why)
 	else if (cfg->threshold > BUDDY_THRESHOLD_MAX)
 		*why = "threshold must be 0.." __stringify(BUDDY_THRESHOLD_MAX);
 	else if (cfg->min_order >= BUDDY_NR_ORDERS)
-		*why = "min_order must be 0..10";
+		*why = "min_order must be 0.." __stringify(BUDDY_ORDER_MAX);
 	else if (cfg->bg_order >= BUDDY_NR_ORDERS)
-		*why = "bg_order must be 0..10";
+		*why = "bg_order must be 0.." __stringify(BUDDY_ORDER_MAX);
 	else if (cfg->bg_interval_ms < BUDDY_BG_INTERVAL_MIN_MS ||
 		 cfg->bg_interval_ms > BUDDY_BG_INTERVAL_MAX_MS)
 		*why = "bg_interval_ms must be " __stringify(BUDDY_BG_INTERVAL_MIN_MS)
 		       ".." __stringify(BUDDY_BG_INTERVAL_MAX_MS);
 	else if (cfg->reserve_order >= BUDDY_NR_ORDERS)
-		*why = "reserve order must be 0..10";
+		*why = "reserve order must be 0.." __stringify(BUDDY_ORDER_MAX);
 	else if (cfg->reserve_blocks > BUDDY_RESERVE_BLOCKS_MAX)
 		*why = "reserve blocks must be 0.." __stringify(BUDDY_RESERVE_BLOCKS_MAX);
 	else if (cfg->reserve_budget_ms < BUDDY_RESERVE_BUDGET_MIN_MS ||

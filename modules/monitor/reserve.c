@@ -78,7 +78,7 @@ static void bm_res_work_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(bm_res_work, bm_res_work_fn);
 
 /* The configuration: written under the config mutex, read by the work. */
-static unsigned int bm_res_order = BUDDY_NR_ORDERS - 1;
+static unsigned int bm_res_order = BUDDY_ORDER_MAX;
 static unsigned int bm_res_target;
 static unsigned int bm_res_budget_ms = BUDDY_RESERVE_DEFAULT_BUDGET_MS;
 static bool bm_res_running;	/* the work is queued or running */

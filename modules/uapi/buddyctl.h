@@ -130,8 +130,12 @@
 #define BUDDY_MON_MCGRP_EVENTS "events"
 #define BUDDY_MON_PROC_NAME "buddy_monitor"
 
-/* Orders 0..BUDDY_NR_ORDERS-1 are tracked (MAX_ORDER is 11 on x86-64). */
-#define BUDDY_NR_ORDERS 11
+/*
+ * Orders 0..BUDDY_ORDER_MAX are tracked (MAX_ORDER is 11 on x86-64).
+ * BUDDY_ORDER_MAX is a plain number so that messages can spell it.
+ */
+#define BUDDY_ORDER_MAX 10
+#define BUDDY_NR_ORDERS (BUDDY_ORDER_MAX + 1)
 /* Log2 latency buckets: bucket i counts [2^i, 2^(i+1)) ns; bucket 0 is [0, 2). */
 #define BUDDY_LAT_BUCKETS 40
 /*
