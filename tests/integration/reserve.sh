@@ -63,17 +63,22 @@ assert free0 >= 4 or r["blocks"] >= 1, "free count reached without the worker? %
 assert r["attempts"] == r["blocks"] + r["failures"], r
 PY
 
-# Ask for two more than are free now, if that stays within half of free
-# memory: the worker has to empty blocks, or say why it cannot.
+# Ask for two more than are free now: the worker has to empty blocks, or
+# say why it cannot. The request must stay within the module's limit of
+# half of free memory; on this heap it does with room (measured on 6.1:
+# 30 free blocks, so 32 asked, against 46 that half of 95567 free pages
+# holds). If it does not, the heap is not the one this test is about.
 free1=$(rstat "print(j['reserve']['free_blocks'])")
 want=$((free1 + 2))
 memfree_pages=$(($(awk '/^MemFree:/ { print $2 }' /proc/meminfo) / 4))
-if [ $((want * 1024)) -le $((memfree_pages / 2)) ]; then
-	blocks1=$(rstat "print(j['reserve']['blocks'])")
-	bctl reserve --blocks "$want" >/dev/null || fail "reserve --blocks $want refused"
-	sleep 5
-	bctl reserve --json > /tmp/reserve.2.json
-	BLOCKS1=$blocks1 WANT=$want python3 - <<'PY' || fail "the worker did not prepare blocks"
+[ $((want * 1024)) -le $((memfree_pages / 2)) ] ||
+	fail "no room for $want order-10 blocks in half of free memory ($memfree_pages pages free): the fill left too little"
+note "asking for $want blocks of order 10 with $memfree_pages pages free"
+blocks1=$(rstat "print(j['reserve']['blocks'])")
+bctl reserve --blocks "$want" >/dev/null || fail "reserve --blocks $want refused"
+sleep 5
+bctl reserve --json > /tmp/reserve.2.json
+BLOCKS1=$blocks1 WANT=$want python3 - <<'PY' || fail "the worker did not prepare blocks"
 import json, os
 r = json.load(open("/tmp/reserve.2.json"))["reserve"]
 print("[reserve] asked for %s: %s" % (os.environ["WANT"], json.dumps(r)))
@@ -85,10 +90,7 @@ assert r["free_blocks"] >= int(os.environ["WANT"]) or stopped > 0, r
 assert gained >= 1 or stopped > 0, r
 assert r["cpu_ns"] > 0 and r["rounds"] >= 1, r
 PY
-	bctl reserve --blocks 4 >/dev/null || fail "reserve --blocks 4 refused"
-else
-	note "no room for $want blocks in half of free memory: second phase skipped"
-fi
+bctl reserve --blocks 4 >/dev/null || fail "reserve --blocks 4 refused"
 
 # Bad input: one line, nothing changed.
 config() { bctl policy --json; }
