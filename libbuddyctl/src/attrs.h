@@ -10,10 +10,10 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -212,9 +212,9 @@ class Decoder {
  public:
   // `others`: attributes of the level that no field takes (lists, nests
   // decoded by hand), so the policy and the required check cover them.
-  Decoder(absl::string_view what, int maxtype, std::initializer_list<Field<S>> fields,
-          std::initializer_list<AttrSpec> others = {})
-      : fields_(fields), layout_(what, maxtype, Specs(fields, others)) {}
+  Decoder(absl::string_view what, int maxtype, std::vector<Field<S>> fields,
+          std::vector<AttrSpec> others = {})
+      : fields_(std::move(fields)), layout_(what, maxtype, Specs(fields_, std::move(others))) {}
 
   const AttrLayout& layout() const { return layout_; }
 
@@ -235,9 +235,8 @@ class Decoder {
   }
 
  private:
-  static std::vector<AttrSpec> Specs(std::initializer_list<Field<S>> fields,
-                                     std::initializer_list<AttrSpec> others) {
-    std::vector<AttrSpec> specs(others);
+  static std::vector<AttrSpec> Specs(const std::vector<Field<S>>& fields,
+                                     std::vector<AttrSpec> specs) {
     for (const Field<S>& f : fields) specs.push_back(f.spec);
     return specs;
   }

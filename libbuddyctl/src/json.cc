@@ -2,6 +2,7 @@
 #include "buddyctl/json.h"
 
 #include "absl/strings/str_cat.h"
+#include "reply_fields.h"
 
 namespace buddyctl {
 namespace {
@@ -23,40 +24,13 @@ json PathJson(const LatencyHistogram& h, LatencyHistogram::Path path) {
 
 }  // namespace
 
-void to_json(json& j, const OrderStats& s) {
-  j = json{{"order", s.order},
-           {"requests", s.requests},
-           {"successes", s.successes},
-           {"failures", s.failures},
-           {"slowpath", s.slowpath},
-           {"compact_attempts", s.compact_attempts},
-           {"compact_requests", s.compact_requests},
-           {"compact_pages", s.compact_pages},
-           {"compact_by_prio", Named(s.compact_by_prio, PrioName)},
-           {"compact_by_result", Named(s.compact_by_result, CompactResultName)},
-           {"compact_deferred", s.compact_deferred},
-           {"adaptive", s.raises},
-           {"requests_by_mt", Named(s.requests_by_mt, MigratetypeName)},
-           {"failures_by_mt", Named(s.failures_by_mt, MigratetypeName)}};
-}
+void to_json(json& j, const OrderStats& s) { OrderStatsFields().ToJson(j, s); }
 
-void to_json(json& j, const Fallback& f) {
-  j = json{{"alloc_order", f.alloc_order},
-           {"fallback_order", f.fallback_order},
-           {"alloc_mt", MigratetypeName(static_cast<int>(f.alloc_mt))},
-           {"fallback_mt", MigratetypeName(static_cast<int>(f.fallback_mt))},
-           {"fragmenting", f.fragmenting},
-           {"count", f.count}};
-}
+void to_json(json& j, const Fallback& f) { FallbackFields().ToJson(j, f); }
 
 void to_json(json& j, const Stats& s) {
-  j = json{{"orders", s.orders},
-           {"fallbacks", s.fallbacks},
-           {"slowpath_missed", s.slowpath_missed},
-           {"events_dropped", s.events_dropped},
-           {"events_sent", s.events_sent},
-           {"reset_time_ns", s.reset_time_ns},
-           {"now_ns", s.now_ns}};
+  j = json{{"orders", s.orders}, {"fallbacks", s.fallbacks}};
+  StatsFields().ToJson(j, s);
 }
 
 void to_json(json& j, const LatencyHistogram& h) {
@@ -82,98 +56,24 @@ void to_json(json& j, const ZoneFrag& z) {
     b["order"] = o;
     blocks.push_back(std::move(b));
   }
-  j = json{{"node", z.node},
-           {"zone_idx", z.zone_idx},
-           {"zone", z.zone_name},
-           {"managed_pages", z.managed_pages},
-           {"present_pages", z.present_pages},
-           {"free_pages", z.free_pages},
-           {"start_pfn", z.start_pfn},
-           {"spanned_pages", z.spanned_pages},
-           {"free_blocks", std::move(blocks)},
-           {"nr_free", z.nr_free},
-           {"unusable_index_x1000", z.unusable_index},
-           {"extfrag_index_x1000", z.extfrag_index},
-           {"proactive_score", z.proactive_score},
-           {"node_proactive_score", z.node_proactive_score},
-           {"blocks_total", z.blocks_total},
-           {"blocks_free", z.blocks_free},
-           {"blocks_recoverable", z.blocks_recoverable},
-           {"free_blocks_derived", z.free_blocks_derived},
-           {"age_ns", z.age_ns},
-           {"limit_age_ns", z.limit_age_ns},
-           {"limit_scanned_blocks", z.limit_scanned_blocks}};
+  j = json{{"free_blocks", std::move(blocks)}};
+  ZoneFragFields().ToJson(j, z);
 }
 
-void to_json(json& j, const Config& c) {
-  j = json{{"latency", c.latency},
-           {"events_per_sec", c.events_per_sec},
-           {"policy", PolicyName(c.policy)},
-           {"threshold", c.threshold},
-           {"min_order", c.min_order},
-           {"bg_enabled", c.bg_enabled},
-           {"bg_order", c.bg_order},
-           {"bg_interval_ms", c.bg_interval_ms},
-           {"reserve_order", c.reserve_order},
-           {"reserve_blocks", c.reserve_blocks},
-           {"reserve_budget_ms", c.reserve_budget_ms},
-           {"latency_duty_pct", c.latency_duty_pct}};
-}
+void to_json(json& j, const Config& c) { ConfigFields().ToJson(j, c); }
 
 void to_json(json& j, const MonitorInfo& i) {
-  j = json{{"abi_version", i.abi_version},
-           {"kernel_release", i.kernel_release},
-           {"nr_orders", i.nr_orders},
-           {"config", i.config},
-           {"max_lock_hold_ns", i.max_lock_hold_ns},
-           {"max_scan_ns", i.max_scan_ns}};
+  j = json{{"config", i.config}};
+  MonitorInfoFields().ToJson(j, i);
 }
 
-void to_json(json& j, const TunerOrderStats& s) {
-  j = json{{"order", s.order},
-           {"decisions", s.decisions},
-           {"raises", s.raises},
-           {"deferrals", s.deferrals},
-           {"would_raise", s.would_raise},
-           {"raised_result", Named(s.raised_result, CompactResultName)},
-           {"kept_result", Named(s.kept_result, CompactResultName)},
-           {"raised_success", s.raised_success},
-           {"kept_success", s.kept_success}};
-}
+void to_json(json& j, const TunerOrderStats& s) { TunerOrderStatsFields().ToJson(j, s); }
 
-void to_json(json& j, const BackgroundStats& b) {
-  j = json{{"checks", b.checks},
-           {"triggers", b.triggers},
-           {"ratelimited", b.ratelimited},
-           {"blocks_gained", b.blocks_gained},
-           {"last_frag_pct", b.last_unusable_pct}};
-}
+void to_json(json& j, const BackgroundStats& b) { BackgroundStatsFields().ToJson(j, b); }
 
-void to_json(json& j, const EvacuatorStats& e) {
-  j = json{{"requests", e.requests},
-           {"scans", e.scans},
-           {"attempts", e.attempts},
-           {"blocks", e.blocks},
-           {"failures", e.failures},
-           {"pages_moved", e.pages_moved},
-           {"no_candidate", e.no_candidate},
-           {"low_memory", e.low_memory},
-           {"busy", e.busy},
-           {"time_ns", e.time_ns}};
-}
+void to_json(json& j, const EvacuatorStats& e) { EvacuatorStatsFields().ToJson(j, e); }
 
-void to_json(json& j, const ReserveStats& r) {
-  j = json{{"order", r.order},
-           {"target", r.target},
-           {"free_blocks", r.free_blocks},
-           {"rounds", r.rounds},
-           {"blocks", r.blocks},
-           {"pages_moved", r.pages_moved},
-           {"attempts", r.attempts},
-           {"failures", r.failures},
-           {"cpu_ns", r.cpu_ns},
-           {"paused", Named(r.paused, ReservePauseName)}};
-}
+void to_json(json& j, const ReserveStats& r) { ReserveStatsFields().ToJson(j, r); }
 
 void to_json(json& j, const TunerStats& s) {
   j = json{{"orders", s.orders},

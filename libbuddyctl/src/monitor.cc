@@ -8,50 +8,22 @@
 #include "attrs.h"
 #include "buddyctl/netlink_transport.h"
 #include "buddyctl/status_macros.h"
+#include "reply_fields.h"
 #include "uapi/buddyctl.h"
 
 namespace buddyctl {
 namespace {
 
 // ---- reply tables: what this version of the module sends -------------------
-// One table per struct: which attribute fills which field. Every attribute
-// the module always sends is required, so a reply from a module built from
-// another tree fails with the attribute's name instead of reading as zeros.
+// The flat replies' decoders come from their field tables (reply_fields.cc);
+// the latency histograms and events, which are not exported field by field,
+// keep their tables here. Every attribute the module always sends is
+// required, so a reply from a module built from another tree fails with the
+// attribute's name instead of reading as zeros.
 
-const Decoder<OrderStats> kOrderStats(
-    "stats: order", BUDDY_MON_OA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_OA_ORDER, &OrderStats::order),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_REQUESTS, &OrderStats::requests),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_SUCCESSES, &OrderStats::successes),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_FAILURES, &OrderStats::failures),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_SLOWPATH, &OrderStats::slowpath),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_ATTEMPTS, &OrderStats::compact_attempts),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_REQUESTS, &OrderStats::compact_requests),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_PAGES, &OrderStats::compact_pages),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_PRIO, &OrderStats::compact_by_prio),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_RESULT, &OrderStats::compact_by_result),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_COMPACT_DEFERRED, &OrderStats::compact_deferred),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_RAISES, &OrderStats::raises),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_MT_REQUESTS, &OrderStats::requests_by_mt),
-     BUDDYCTL_FIELD(BUDDY_MON_OA_MT_FAILURES, &OrderStats::failures_by_mt)});
-
-const Decoder<Fallback> kFallback("stats: fallback", BUDDY_MON_FA_MAX,
-                                  {BUDDYCTL_FIELD(BUDDY_MON_FA_ALLOC_ORDER, &Fallback::alloc_order),
-                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FALLBACK_ORDER,
-                                                  &Fallback::fallback_order),
-                                   BUDDYCTL_FIELD(BUDDY_MON_FA_ALLOC_MT, &Fallback::alloc_mt),
-                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FALLBACK_MT, &Fallback::fallback_mt),
-                                   BUDDYCTL_FIELD(BUDDY_MON_FA_FRAGMENTING, &Fallback::fragmenting),
-                                   BUDDYCTL_FIELD(BUDDY_MON_FA_COUNT, &Fallback::count)});
-
-const Decoder<Stats> kStats("stats", BUDDY_MON_A_MAX,
-                            {BUDDYCTL_FIELD(BUDDY_MON_A_SLOWPATH_MISSED, &Stats::slowpath_missed),
-                             BUDDYCTL_FIELD(BUDDY_MON_A_EVENTS_DROPPED, &Stats::events_dropped),
-                             BUDDYCTL_FIELD(BUDDY_MON_A_EVENTS_SENT, &Stats::events_sent),
-                             BUDDYCTL_FIELD(BUDDY_MON_A_RESET_TIME_NS, &Stats::reset_time_ns),
-                             BUDDYCTL_FIELD(BUDDY_MON_A_NOW_NS, &Stats::now_ns)},
-                            {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED),
-                             BUDDYCTL_REQUIRED(BUDDY_MON_A_FALLBACKS, NLA_NESTED)});
+const Decoder<OrderStats> kOrderStats = OrderStatsFields().MakeDecoder();
+const Decoder<Fallback> kFallback = FallbackFields().MakeDecoder();
+const Decoder<Stats> kStats = StatsFields().MakeDecoder();
 
 const Decoder<LatencyHistogram> kLatencyOrder(
     "latency: order", BUDDY_MON_LA_MAX,
@@ -75,105 +47,22 @@ const Decoder<LatencyTop> kLatency("latency", BUDDY_MON_A_MAX,
                                                    &LatencyTop::capture_ns)},
                                    {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED)});
 
-const Decoder<Config> kConfig(
-    "config", BUDDY_MON_CA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY, &Config::latency),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_EVENTS_PER_SEC, &Config::events_per_sec),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_POLICY, &Config::policy),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_THRESHOLD, &Config::threshold),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_MIN_ORDER, &Config::min_order),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ENABLED, &Config::bg_enabled),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_ORDER, &Config::bg_order),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_BG_INTERVAL_MS, &Config::bg_interval_ms),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_ORDER, &Config::reserve_order),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BLOCKS, &Config::reserve_blocks),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_RESERVE_BUDGET_MS, &Config::reserve_budget_ms),
-     BUDDYCTL_FIELD(BUDDY_MON_CA_LATENCY_DUTY_PCT, &Config::latency_duty_pct)});
+const Decoder<Config> kConfig = ConfigFields().MakeDecoder();
 
 const AttrLayout kConfigReplyLayout("config", BUDDY_MON_A_MAX,
                                     {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
 
-const Decoder<MonitorInfo> kInfo(
-    "info", BUDDY_MON_A_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_A_ABI_VERSION, &MonitorInfo::abi_version),
-     BUDDYCTL_FIELD(BUDDY_MON_A_KERNEL_RELEASE, &MonitorInfo::kernel_release),
-     BUDDYCTL_FIELD(BUDDY_MON_A_NR_ORDERS, &MonitorInfo::nr_orders),
-     BUDDYCTL_FIELD(BUDDY_MON_A_MAX_LOCK_HOLD_NS, &MonitorInfo::max_lock_hold_ns),
-     BUDDYCTL_FIELD(BUDDY_MON_A_MAX_SCAN_NS, &MonitorInfo::max_scan_ns)},
-    {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)});
+const Decoder<MonitorInfo> kInfo = MonitorInfoFields().MakeDecoder();
 
-const Decoder<ZoneFrag> kZone(
-    "frag", BUDDY_MON_ZA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_ZA_NODE, &ZoneFrag::node),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_ZONE_IDX, &ZoneFrag::zone_idx),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_ZONE_NAME, &ZoneFrag::zone_name),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_MANAGED_PAGES, &ZoneFrag::managed_pages),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_PRESENT_PAGES, &ZoneFrag::present_pages),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_FREE_PAGES, &ZoneFrag::free_pages),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_START_PFN, &ZoneFrag::start_pfn),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_SPANNED_PAGES, &ZoneFrag::spanned_pages),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_NR_FREE, &ZoneFrag::nr_free),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_UNUSABLE_INDEX, &ZoneFrag::unusable_index),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_EXTFRAG_INDEX, &ZoneFrag::extfrag_index),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_PROACTIVE_SCORE, &ZoneFrag::proactive_score),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_NODE_PROACTIVE_SCORE, &ZoneFrag::node_proactive_score),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_TOTAL, &ZoneFrag::blocks_total),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_FREE, &ZoneFrag::blocks_free),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_BLOCKS_RECOVERABLE, &ZoneFrag::blocks_recoverable),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_FREE_BLOCKS_DERIVED, &ZoneFrag::free_blocks_derived),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_AGE_NS, &ZoneFrag::age_ns),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_LIMIT_AGE_NS, &ZoneFrag::limit_age_ns),
-     BUDDYCTL_FIELD(BUDDY_MON_ZA_LIMIT_SCANNED_BLOCKS, &ZoneFrag::limit_scanned_blocks)},
-    {BUDDYCTL_REQUIRED(BUDDY_MON_ZA_FREE_BLOCKS, NLA_NESTED)});
+const Decoder<ZoneFrag> kZone = ZoneFragFields().MakeDecoder();
 
 // The per-order nests of BUDDY_MON_ZA_FREE_BLOCKS: types order + 1.
 const AttrLayout kFreeBlocksLayout("frag: free blocks", kNrOrders, {});
 
-const Decoder<TunerOrderStats> kTunerOrder(
-    "tuner stats: order", BUDDY_MON_TA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_TA_ORDER, &TunerOrderStats::order),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_DECISIONS, &TunerOrderStats::decisions),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISES, &TunerOrderStats::raises),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_DEFERRALS, &TunerOrderStats::deferrals),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_WOULD_RAISE, &TunerOrderStats::would_raise),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISED_RESULT, &TunerOrderStats::raised_result),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_KEPT_RESULT, &TunerOrderStats::kept_result),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_RAISED_SUCCESS, &TunerOrderStats::raised_success),
-     BUDDYCTL_FIELD(BUDDY_MON_TA_KEPT_SUCCESS, &TunerOrderStats::kept_success)});
-
-const Decoder<BackgroundStats> kBackground(
-    "tuner stats: background", BUDDY_MON_BA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_BA_CHECKS, &BackgroundStats::checks),
-     BUDDYCTL_FIELD(BUDDY_MON_BA_TRIGGERS, &BackgroundStats::triggers),
-     BUDDYCTL_FIELD(BUDDY_MON_BA_RATELIMITED, &BackgroundStats::ratelimited),
-     BUDDYCTL_FIELD(BUDDY_MON_BA_BLOCKS_GAINED, &BackgroundStats::blocks_gained),
-     BUDDYCTL_FIELD(BUDDY_MON_BA_LAST_UNUSABLE_PCT, &BackgroundStats::last_unusable_pct)});
-
-const Decoder<EvacuatorStats> kEvacuator(
-    "tuner stats: evacuator", BUDDY_MON_VA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_VA_REQUESTS, &EvacuatorStats::requests),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_SCANS, &EvacuatorStats::scans),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_ATTEMPTS, &EvacuatorStats::attempts),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_BLOCKS, &EvacuatorStats::blocks),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_FAILURES, &EvacuatorStats::failures),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_PAGES_MOVED, &EvacuatorStats::pages_moved),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_NO_CANDIDATE, &EvacuatorStats::no_candidate),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_LOW_MEMORY, &EvacuatorStats::low_memory),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_BUSY, &EvacuatorStats::busy),
-     BUDDYCTL_FIELD(BUDDY_MON_VA_TIME_NS, &EvacuatorStats::time_ns)});
-
-const Decoder<ReserveStats> kReserve(
-    "tuner stats: reserve", BUDDY_MON_RA_MAX,
-    {BUDDYCTL_FIELD(BUDDY_MON_RA_ORDER, &ReserveStats::order),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_TARGET, &ReserveStats::target),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_FREE, &ReserveStats::free_blocks),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_ROUNDS, &ReserveStats::rounds),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_BLOCKS, &ReserveStats::blocks),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_PAGES_MOVED, &ReserveStats::pages_moved),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_ATTEMPTS, &ReserveStats::attempts),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_FAILURES, &ReserveStats::failures),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_CPU_NS, &ReserveStats::cpu_ns),
-     BUDDYCTL_FIELD(BUDDY_MON_RA_PAUSED, &ReserveStats::paused)});
+const Decoder<TunerOrderStats> kTunerOrder = TunerOrderStatsFields().MakeDecoder();
+const Decoder<BackgroundStats> kBackground = BackgroundStatsFields().MakeDecoder();
+const Decoder<EvacuatorStats> kEvacuator = EvacuatorStatsFields().MakeDecoder();
+const Decoder<ReserveStats> kReserve = ReserveStatsFields().MakeDecoder();
 
 const AttrLayout kTunerLayout("tuner stats", BUDDY_MON_A_MAX,
                               {BUDDYCTL_REQUIRED(BUDDY_MON_A_ORDERS, NLA_NESTED),

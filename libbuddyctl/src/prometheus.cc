@@ -14,7 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/types/span.h"
 #include "buddyctl/version.h"
+#include "reply_fields.h"
 #include "uapi/buddyctl.h"
 
 namespace buddyctl {
@@ -111,6 +113,15 @@ class Writer {
   void Monitor(const MonitorSnapshot& s);
 
  private:
+  // The families of a field table's exported rows, in row order, with the
+  // samples of every item in turn, each labelled first with labels(item).
+  template <typename S>
+  void Table(const FieldTable<S>& table, absl::Span<const S> items,
+             Labels (*labels)(const S&) = nullptr);
+  template <typename S>
+  void Table(const FieldTable<S>& table, const S& one) {
+    Table(table, absl::MakeConstSpan(&one, 1));
+  }
   void Counters(const Stats& stats);
   void Zones(const std::vector<ZoneFrag>& zones, uint64_t page_size);
   void Tuner(const TunerStats& tuner, const Config& config);
@@ -120,72 +131,78 @@ class Writer {
   ExpositionFormat fmt_;
 };
 
+// A sample's value in the unit its metric states.
+std::string SampleValue(Unit unit, uint64_t v) {
+  switch (unit) {
+    case Unit::kNsAsSeconds:
+      return Seconds(v);
+    case Unit::kMsAsSeconds:
+      return Family::Double(static_cast<double>(v) / 1000.0);
+    case Unit::kPercentAsRatio:
+      return Family::Double(Ratio(v));
+    case Unit::kCount:
+    case Unit::kOneHot:
+      break;
+  }
+  return Str(v);
+}
+
+// The samples of one row for one item.
+template <typename S>
+void AddRow(Family& f, const FieldRow<S>& row, const S& item, Labels labels) {
+  const Metric& m = row.metric;
+  if (m.label != nullptr) labels.emplace_back(m.label, m.label_value);
+  auto element = [&](size_t i) {
+    Labels l = labels;
+    l.emplace_back(m.index_label,
+                   row.names != nullptr ? absl::StrCat(row.names(static_cast<int>(i))) : Str(i));
+    return l;
+  };
+  if (m.unit == Unit::kOneHot) {
+    const uint64_t v = row.value(item, 0);
+    for (size_t i = 0; i < row.nr_names; ++i) f.Add(element(i), v == i ? 1 : 0);
+  } else if (m.index_label != nullptr) {
+    for (size_t i = 0; i < row.size; ++i) {
+      f.Add(element(i), SampleValue(m.unit, row.value(item, i)));
+    }
+  } else {
+    f.Add(labels, SampleValue(m.unit, row.value(item, 0)));
+  }
+}
+
+template <typename S>
+void Writer::Table(const FieldTable<S>& table, absl::Span<const S> items,
+                   Labels (*labels)(const S&)) {
+  const std::vector<FieldRow<S>>& rows = table.rows;
+  for (size_t first = 0; first < rows.size();) {
+    if (rows[first].metric.name == nullptr) {
+      ++first;
+      continue;
+    }
+    // The rows after it without help are more samples of its family.
+    size_t end = first + 1;
+    while (end < rows.size() && rows[end].metric.name != nullptr &&
+           rows[end].metric.help == nullptr) {
+      ++end;
+    }
+    const Metric& m = rows[first].metric;
+    Family f = Make(m.name, m.type, m.help);
+    for (const S& item : items) {
+      for (size_t r = first; r < end; ++r) {
+        AddRow(f, rows[r], item, labels != nullptr ? labels(item) : Labels{});
+      }
+    }
+    first = end;
+  }
+}
+
+template <typename S>
+Labels OrderLabel(const S& s) {
+  return {{"order", Str(s.order)}};
+}
+
 void Writer::Counters(const Stats& stats) {
-  struct Counter {
-    const char* name;
-    const char* help;
-    uint64_t OrderStats::*field;
-  };
-  static constexpr Counter kCounters[] = {
-      {"buddyctl_alloc_requests_total", "__alloc_pages calls by order.", &OrderStats::requests},
-      {"buddyctl_alloc_successes_total", "__alloc_pages calls that returned a page, by order.",
-       &OrderStats::successes},
-      {"buddyctl_alloc_failures_total", "__alloc_pages calls that failed, by order.",
-       &OrderStats::failures},
-      {"buddyctl_alloc_slowpath_total", "Allocations that entered the slow path, by order.",
-       &OrderStats::slowpath},
-      {"buddyctl_compact_attempts_total", "Direct compactions, by order (retries count again).",
-       &OrderStats::compact_attempts},
-      {"buddyctl_compact_requests_total",
-       "Allocations that ran at least one direct compaction, by order.",
-       &OrderStats::compact_requests},
-      {"buddyctl_compact_allocated_total",
-       "Direct compactions after which the allocation got its page, by order.",
-       &OrderStats::compact_pages},
-      {"buddyctl_compact_deferred_total", "Direct compactions deferred, by order.",
-       &OrderStats::compact_deferred},
-      {"buddyctl_compact_priority_raises_total",
-       "Direct compactions whose priority the tuner raised, by order.", &OrderStats::raises},
-  };
-  for (const Counter& c : kCounters) {
-    Family f = Make(c.name, "counter", c.help);
-    for (const OrderStats& s : stats.orders) f.Add({{"order", Str(s.order)}}, s.*c.field);
-  }
-  {
-    Family f = Make("buddyctl_compact_priority_total", "counter",
-                    "Direct compactions by order and the priority they ran at.");
-    for (const OrderStats& s : stats.orders) {
-      for (int p = 0; p < kNrPrios; ++p) {
-        f.Add({{"order", Str(s.order)}, {"priority", absl::StrCat(PrioName(p))}},
-              s.compact_by_prio[static_cast<size_t>(p)]);
-      }
-    }
-  }
-  {
-    Family f = Make("buddyctl_compact_result_total", "counter",
-                    "Direct compaction outcomes (compact_result) by order.");
-    for (const OrderStats& s : stats.orders) {
-      for (int r = 0; r < kNrCompactResults; ++r) {
-        f.Add({{"order", Str(s.order)}, {"result", absl::StrCat(CompactResultName(r))}},
-              s.compact_by_result[static_cast<size_t>(r)]);
-      }
-    }
-  }
-  for (auto [name, help, field] :
-       {std::tuple{"buddyctl_alloc_requests_by_migratetype_total",
-                   "__alloc_pages calls by order and requested migratetype.",
-                   &OrderStats::requests_by_mt},
-        std::tuple{"buddyctl_alloc_failures_by_migratetype_total",
-                   "Failed __alloc_pages calls by order and requested migratetype.",
-                   &OrderStats::failures_by_mt}}) {
-    Family f = Make(name, "counter", help);
-    for (const OrderStats& s : stats.orders) {
-      for (int m = 0; m < kNrMigratetypes; ++m) {
-        f.Add({{"order", Str(s.order)}, {"migratetype", absl::StrCat(MigratetypeName(m))}},
-              (s.*field)[static_cast<size_t>(m)]);
-      }
-    }
-  }
+  Table(OrderStatsFields(), absl::MakeConstSpan(stats.orders), OrderLabel<OrderStats>);
   {
     Family f = Make("buddyctl_fallbacks_total", "counter",
                     "Fallbacks to another migratetype's free list (kmem:mm_page_alloc_extfrag).");
@@ -199,13 +216,7 @@ void Writer::Counters(const Stats& stats) {
             fb.count);
     }
   }
-  Single("buddyctl_slowpath_unattributed_total", "counter",
-         "Slow-path entries that could not be attributed to an order.", stats.slowpath_missed);
-  Single("buddyctl_events_sent_total", "counter", "Events multicast to subscribers.",
-         stats.events_sent);
-  Single("buddyctl_events_dropped_total", "counter",
-         "Events dropped: over the rate limit, a full per-CPU ring or a failed send.",
-         stats.events_dropped);
+  Table(StatsFields(), stats);
 }
 
 void Writer::Zones(const std::vector<ZoneFrag>& zones, uint64_t page_size) {
@@ -299,142 +310,11 @@ void Writer::Zones(const std::vector<ZoneFrag>& zones, uint64_t page_size) {
 }
 
 void Writer::Tuner(const TunerStats& tuner, const Config& config) {
-  struct TunerCounter {
-    const char* name;
-    const char* help;
-    uint64_t TunerOrderStats::*field;
-  };
-  static constexpr TunerCounter kTuner[] = {
-      {"buddyctl_tuner_decisions_total", "Eligible direct compactions the tuner saw, by order.",
-       &TunerOrderStats::decisions},
-      {"buddyctl_tuner_raises_total", "Priorities the tuner raised to sync_full, by order.",
-       &TunerOrderStats::raises},
-      {"buddyctl_tuner_deferrals_total", "Compactions left at the kernel's priority, by order.",
-       &TunerOrderStats::deferrals},
-      {"buddyctl_tuner_would_raise_total", "Raises the observe policy would have made, by order.",
-       &TunerOrderStats::would_raise},
-      {"buddyctl_tuner_raised_success_total", "Raised compactions that returned a page, by order.",
-       &TunerOrderStats::raised_success},
-      {"buddyctl_tuner_kept_success_total", "Kept compactions that returned a page, by order.",
-       &TunerOrderStats::kept_success},
-  };
-  for (const TunerCounter& c : kTuner) {
-    Family f = Make(c.name, "counter", c.help);
-    for (const TunerOrderStats& s : tuner.orders) f.Add({{"order", Str(s.order)}}, s.*c.field);
-  }
-  {
-    Family f = Make("buddyctl_tuner_compact_result_total", "counter",
-                    "Outcomes of the compactions the tuner decided, by order, decision "
-                    "(raised or kept) and compact_result.");
-    for (const TunerOrderStats& s : tuner.orders) {
-      for (auto [decision, results] :
-           {std::pair<const char*, const std::array<uint64_t, kNrCompactResults>*>{
-                "raised", &s.raised_result},
-            {"kept", &s.kept_result}}) {
-        for (int r = 0; r < kNrCompactResults; ++r) {
-          f.Add({{"order", Str(s.order)},
-                 {"decision", decision},
-                 {"result", absl::StrCat(CompactResultName(r))}},
-                (*results)[static_cast<size_t>(r)]);
-        }
-      }
-    }
-  }
-  const BackgroundStats& b = tuner.background;
-  Single("buddyctl_background_checks_total", "counter", "Background fragmentation checks.",
-         b.checks);
-  Single("buddyctl_background_triggers_total", "counter", "Background compactions started.",
-         b.triggers);
-  Single("buddyctl_background_ratelimited_total", "counter",
-         "Background triggers suppressed by the rate limit.", b.ratelimited);
-  Single("buddyctl_background_blocks_gained_total", "counter",
-         "Free target-order blocks gained after background triggers.", b.blocks_gained);
-  SingleDouble("buddyctl_background_last_fragmentation_ratio", "gauge",
-               "Fragmentation of the target order at the last background check, 0..1.",
-               Ratio(b.last_unusable_pct));
-
-  const EvacuatorStats& e = tuner.evacuator;
-  Single("buddyctl_evacuate_requests_total", "counter",
-         "Direct compactions the evacuate policy handled instead of compaction.", e.requests);
-  Single("buddyctl_evacuate_scans_total", "counter", "Memory-map scans for candidate blocks.",
-         e.scans);
-  Single("buddyctl_evacuate_attempts_total", "counter", "Blocks the evacuator tried to empty.",
-         e.attempts);
-  Single("buddyctl_evacuate_blocks_total", "counter", "Blocks emptied and handed out whole.",
-         e.blocks);
-  Single("buddyctl_evacuate_failures_total", "counter", "Attempts alloc_contig_range refused.",
-         e.failures);
-  Single("buddyctl_evacuate_pages_moved_total", "counter",
-         "In-use pages migrated out of the emptied blocks.", e.pages_moved);
-  {
-    Family f = Make("buddyctl_evacuate_declined_total", "counter",
-                    "Requests left to compaction, by reason: no emptiable block, the free-memory "
-                    "guard, or the evacuator busy.");
-    f.Add({{"reason", "no_candidate"}}, e.no_candidate);
-    f.Add({{"reason", "low_memory"}}, e.low_memory);
-    f.Add({{"reason", "busy"}}, e.busy);
-  }
-  Make("buddyctl_evacuate_seconds_total", "counter",
-       "Time the evacuator spent scanning and emptying blocks.")
-      .Add({}, Seconds(e.time_ns));
-
-  const ReserveStats& r = tuner.reserve;
-  Single("buddyctl_reserve_rounds_total", "counter",
-         "Periods in which the reserve worker found fewer free blocks than its target.", r.rounds);
-  Single("buddyctl_reserve_blocks_total", "counter",
-         "Blocks the reserve worker emptied and freed whole.", r.blocks);
-  Single("buddyctl_reserve_pages_moved_total", "counter",
-         "In-use pages the reserve worker migrated out of the blocks it emptied.", r.pages_moved);
-  Single("buddyctl_reserve_attempts_total", "counter", "Blocks the reserve worker tried to empty.",
-         r.attempts);
-  Single("buddyctl_reserve_failures_total", "counter",
-         "Reserve attempts alloc_contig_range refused.", r.failures);
-  Make("buddyctl_reserve_cpu_seconds_total", "counter",
-       "Time the reserve worker spent in its rounds (wall time, an upper bound of its CPU time).")
-      .Add({}, Seconds(r.cpu_ns));
-  {
-    Family f = Make("buddyctl_reserve_paused_total", "counter",
-                    "Rounds of the reserve worker that stopped short of the target, by reason.");
-    for (int i = 0; i < kNrReservePauses; ++i) {
-      f.Add({{"reason", absl::StrCat(ReservePauseName(i))}}, r.paused[static_cast<size_t>(i)]);
-    }
-  }
-  Single("buddyctl_reserve_target_blocks", "gauge",
-         "Free blocks of the reserve order the worker keeps ready; 0 when off.", r.target);
-  Single("buddyctl_reserve_free_blocks", "gauge",
-         "Free blocks of the reserve order now, a larger free block counting for the blocks it "
-         "holds.",
-         r.free_blocks);
-  Single("buddyctl_reserve_order", "gauge", "The order the reserve keeps free blocks of.", r.order);
-  SingleDouble("buddyctl_reserve_budget_ratio", "gauge",
-               "Share of one CPU the reserve worker may use, 0..1.",
-               static_cast<double>(config.reserve_budget_ms) / 1000.0);
-
-  SingleDouble("buddyctl_tuner_threshold_ratio", "gauge",
-               "Fragmentation above which the adaptive and evacuate policies act, 0..1.",
-               Ratio(config.threshold));
-  Single("buddyctl_tuner_min_order", "gauge", "Smallest order the tuner acts on.",
-         config.min_order);
-  {
-    Family f = Make("buddyctl_tuner_policy", "gauge", "1 for the active tuner policy.");
-    for (Policy p : kAllPolicies) {
-      f.Add({{"policy", absl::StrCat(PolicyName(p))}}, config.policy == p ? 1 : 0);
-    }
-  }
-  Single("buddyctl_background_enabled", "gauge", "1 when background compaction is on.",
-         config.bg_enabled ? 1 : 0);
-  Single("buddyctl_background_target_order", "gauge", "The order background compaction watches.",
-         config.bg_order);
-  SingleDouble("buddyctl_background_interval_seconds", "gauge",
-               "How often background compaction checks.",
-               static_cast<double>(config.bg_interval_ms) / 1000.0);
-  Single("buddyctl_latency_capture_enabled", "gauge", "1 when latency capture is on.",
-         config.latency ? 1 : 0);
-  SingleDouble("buddyctl_latency_duty_ratio", "gauge",
-               "Share of each period the latency hook is registered while capture is on, 0..1.",
-               Ratio(config.latency_duty_pct));
-  Single("buddyctl_events_rate_limit_per_second", "gauge",
-         "Events the monitor multicasts per second at most.", config.events_per_sec);
+  Table(TunerOrderStatsFields(), absl::MakeConstSpan(tuner.orders), OrderLabel<TunerOrderStats>);
+  Table(BackgroundStatsFields(), tuner.background);
+  Table(EvacuatorStatsFields(), tuner.evacuator);
+  Table(ReserveStatsFields(), tuner.reserve);
+  Table(ConfigFields(), config);
 }
 
 // The latency histograms as Prometheus histograms (see prometheus.h).

@@ -15,6 +15,7 @@
 #include "buddyctl/version.h"
 #include "fake_transport.h"
 #include "replies.h"
+#include "run_cli.h"
 
 namespace buddyctl::cli {
 namespace {
@@ -29,29 +30,6 @@ using ::buddyctl::testing::NlReply;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-struct Result {
-  int rc;
-  std::string out;
-  std::string err;
-};
-
-// Runs buddyctl with a fake clock: sleep advances it, nothing waits.
-Result RunCli(const std::vector<std::string>& args, const std::shared_ptr<FakeTransport>& fake) {
-  std::ostringstream out;
-  std::ostringstream err;
-  auto clock = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000));
-  Context ctx;
-  ctx.out = &out;
-  ctx.err = &err;
-  ctx.open_transport = [fake]() -> absl::StatusOr<std::shared_ptr<Transport>> { return fake; };
-  ctx.now = [clock] { return *clock; };
-  ctx.sleep = [clock](absl::Duration d) { *clock += d; };
-  // Event waits advance the clock by at least 1 ms, as a real wait would.
-  fake->on_event_wait = [clock](absl::Duration d) { *clock += std::max(d, absl::Milliseconds(1)); };
-  int rc = Run(args, ctx);
-  return {rc, out.str(), err.str()};
-}
 
 int CountLines(const std::string& s) {
   return static_cast<int>(std::count(s.begin(), s.end(), '\n'));

@@ -6,11 +6,12 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include "golden.h"
 
 namespace buddyctl {
 namespace {
@@ -208,23 +209,12 @@ TEST(PrometheusTest, LatencyDutyAndCaptureTime) {
   EXPECT_THAT(om, HasSubstr("# TYPE buddyctl_latency_capture_seconds counter\n"));
 }
 
-// The latency section for one order, against a golden file. To regenerate
-// after an intended change: BUDDYCTL_UPDATE_GOLDEN=1 build/tests/unit/buddyctl_unit_tests
-// --gtest_filter='PrometheusTest.LatencyHistogramGolden', then read the diff.
+// The latency section for one order, against a golden file (golden.h).
 TEST(PrometheusTest, LatencyHistogramGolden) {
   const std::string out = Sample({Order3Latency()});
   const size_t at = out.find("# HELP buddyctl_alloc_latency_seconds ");
   ASSERT_NE(at, std::string::npos);
-  const std::string section = out.substr(at);
-  const std::string path = std::string(BUDDYCTL_UNIT_GOLDEN) + "/prometheus_latency.txt";
-  if (std::getenv("BUDDYCTL_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path) << section;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing golden file " << path;
-  std::stringstream golden;
-  golden << in.rdbuf();
-  EXPECT_EQ(section, golden.str());
+  testing::ExpectGolden("prometheus_latency.txt", out.substr(at));
 }
 
 // What a scraper checks, over a whole export with histograms for every
