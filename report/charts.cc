@@ -795,9 +795,28 @@ Plot ChallengeSuccessPlot(const Challenge& c, const std::string& prefix) {
   return p;
 }
 
+// The two THP scenarios of a challenge: the faults after the fragmented
+// heap is prepared, and the same faults while a background load keeps
+// fragmenting it.
+struct ThpPlotScenario {
+  ThpScenario which;
+  const char* id;     // after the section's prefix
+  const char* title;  // ahead of each plot's own title
+  const char* how;    // the scenario, for the caption
+};
+constexpr std::array<ThpPlotScenario, 2> kThpScenarios = {{
+    {&ChallengeRun::thp, "-thp", "",
+     "Each THP run prepares the same fragmented heap in a guest of its own."},
+    {&ChallengeRun::thp_churn, "-thp-churn", "Under churn: ",
+     "Each of these THP runs prepares the same fragmented heap in a guest of its own, then "
+     "faults while a background load keeps fragmenting it (files created and deleted in the "
+     "page cache, slab growth): the opt-in workload thp-churn."},
+}};
+
 // The THP runs: huge faults against the order-9 limit (read like the 4 MiB
 // plot above it), and what a fault cost.
-Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& prefix) {
+Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const ThpPlotScenario& sc,
+                      const std::string& prefix) {
   std::vector<LimitShare> rows;
   bool lower_bound = false;
   for (const PolicyThp& s : thp) {
@@ -810,7 +829,7 @@ Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& pref
                  s.failed_runs};
     for (size_t k = 0; k < s.percent.size(); ++k) {
       const ChallengeRun& run = *s.runs[k];
-      const ChallengeThp& t = *run.thp;
+      const ChallengeThp& t = *s.thp[k];
       r.run_text.push_back(absl::StrFormat(
           "%s, run %d: %u of %u faults huge (limit %u), %.1f %%; fault p50 %.0f µs, p99 %.0f µs",
           s.policy, run.rep, t.huge, t.regions, t.limit, s.percent[k], t.fault_p50_us,
@@ -818,14 +837,17 @@ Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& pref
     }
     rows.push_back(std::move(r));
   }
-  Plot p = LimitSharePlot(prefix + "-thp",
-                          "2 MiB THP faults that got a huge page, relative to the order-9 limit",
-                          "huge faults / order-9 physical limit (%)", rows);
-  p.caption =
+  Plot p = LimitSharePlot(
+      prefix + sc.id,
+      absl::StrCat(sc.title,
+                   "2 MiB THP faults that got a huge page, relative to the order-9 limit"),
+      "huge faults / order-9 physical limit (%)", rows);
+  p.caption = absl::StrCat(
       "For each policy, the 2 MiB regions of a MADV_HUGEPAGE mapping whose first-touch fault got "
       "a transparent huge page, divided by the physical limit at order 9 measured just before "
       "the faults (order-9-aligned blocks holding only free or movable pages, capped by "
-      "available memory). Each THP run prepares the same fragmented heap in a guest of its own.";
+      "available memory). ",
+      sc.how);
   if (lower_bound) {
     absl::StrAppend(&p.caption,
                     " Some runs had no order-9 scan: their limit is twice the order-10 one, a "
@@ -834,10 +856,11 @@ Plot ChallengeThpPlot(const std::vector<PolicyThp>& thp, const std::string& pref
   return p;
 }
 
-Plot ChallengeThpLatencyPlot(const std::vector<PolicyThp>& thp, const std::string& prefix) {
+Plot ChallengeThpLatencyPlot(const std::vector<PolicyThp>& thp, const ThpPlotScenario& sc,
+                             const std::string& prefix) {
   Plot p;
-  p.id = prefix + "-thp-latency";
-  p.option = Base(p.id, "Latency of 2 MiB THP faults",
+  p.id = absl::StrCat(prefix, sc.id, "-latency");
+  p.option = Base(p.id, absl::StrCat(sc.title, "Latency of 2 MiB THP faults"),
                   "first-touch fault, huge or not: bars mean over the runs, whiskers range");
   std::vector<std::string> labels;
   labels.reserve(thp.size());
@@ -1196,10 +1219,11 @@ Section ChallengeSection(const Challenge& c, const std::string& prefix) {
                       scenario.empty() ? "" : absl::StrCat("; ", absl::StrJoin(scenario, " ")),
                       failed > 0 ? absl::StrCat("; ", failed, " run(s) failed") : "");
   s.plots.push_back(ChallengeSuccessPlot(c, prefix));
-  const std::vector<PolicyThp> thp = ComputeThp(c);
-  if (!thp.empty()) {
-    s.plots.push_back(ChallengeThpPlot(thp, prefix));
-    s.plots.push_back(ChallengeThpLatencyPlot(thp, prefix));
+  for (const ThpPlotScenario& sc : kThpScenarios) {
+    const std::vector<PolicyThp> thp = ComputeThp(c, sc.which);
+    if (thp.empty()) continue;
+    s.plots.push_back(ChallengeThpPlot(thp, sc, prefix));
+    s.plots.push_back(ChallengeThpLatencyPlot(thp, sc, prefix));
   }
   s.plots.push_back(ChallengeWorkPlot(c, prefix, s.notes));
   s.plots.push_back(ChallengeCdfPlot(c, prefix));

@@ -370,6 +370,33 @@ absl::StatusOr<Record> ParseRecord(const std::string& path, std::string_view con
 
 // ---- challenge results ---------------------------------------------------------
 
+// A run's THP record under `key` ("thp", "thp_churn"), if it has one.
+std::optional<ChallengeThp> LoadThp(Fields& f, const json& r, const char* key,
+                                    const std::string& p) {
+  if (!r.contains(key) || !f.ok()) return std::nullopt;
+  const json& t = f.Object(r, key, p);
+  const std::string tp = Fields::Join(p, key);
+  ChallengeThp thp;
+  if (t.contains("error")) {
+    const json& e = t["error"];
+    thp.error = e.is_string() ? e.get<std::string>() : e.dump();
+    return thp;
+  }
+  thp.regions = f.U64(t, "regions", tp);
+  thp.huge = f.U64(t, "huge", tp);
+  thp.limit = f.U64(t, "limit", tp);
+  thp.huge_over_limit = f.NumOrNull(t, "huge_over_limit", tp);
+  thp.limit_source =
+      f.Str(f.Object(t, "physical_limit", tp), "source", Fields::Join(tp, "physical_limit"));
+  const json& lat = f.Object(t, "fault_us", tp);
+  const std::string lp = Fields::Join(tp, "fault_us");
+  thp.fault_p50_us = f.Num(lat, "p50", lp);
+  thp.fault_p99_us = f.Num(lat, "p99", lp);
+  thp.fault_max_us = f.Num(lat, "max", lp);
+  thp.agrees_with_vmstat = f.Bool(t, "agrees_with_vmstat", tp);
+  return thp;
+}
+
 absl::StatusOr<Challenge> ParseChallenge(const std::string& path, const json& j) {
   Fields f(path);
   Challenge c;
@@ -413,31 +440,10 @@ absl::StatusOr<Challenge> ParseChallenge(const std::string& path, const json& j)
         run.attempt_log.push_back({f.U64(log[a], "latency_ns", ap), f.Bool(log[a], "ok", ap)});
       }
     }
-    // The THP run is a guest of its own: it has a result or an error
+    // Each THP run is a guest of its own: it has a result or an error
     // whatever became of the 4 MiB run.
-    if (r.contains("thp") && f.ok()) {
-      const json& t = f.Object(r, "thp", p);
-      const std::string tp = Fields::Join(p, "thp");
-      ChallengeThp thp;
-      if (t.contains("error")) {
-        const json& e = t["error"];
-        thp.error = e.is_string() ? e.get<std::string>() : e.dump();
-      } else {
-        thp.regions = f.U64(t, "regions", tp);
-        thp.huge = f.U64(t, "huge", tp);
-        thp.limit = f.U64(t, "limit", tp);
-        thp.huge_over_limit = f.NumOrNull(t, "huge_over_limit", tp);
-        thp.limit_source =
-            f.Str(f.Object(t, "physical_limit", tp), "source", Fields::Join(tp, "physical_limit"));
-        const json& lat = f.Object(t, "fault_us", tp);
-        const std::string lp = Fields::Join(tp, "fault_us");
-        thp.fault_p50_us = f.Num(lat, "p50", lp);
-        thp.fault_p99_us = f.Num(lat, "p99", lp);
-        thp.fault_max_us = f.Num(lat, "max", lp);
-        thp.agrees_with_vmstat = f.Bool(t, "agrees_with_vmstat", tp);
-      }
-      run.thp = std::move(thp);
-    }
+    run.thp = LoadThp(f, r, "thp", p);
+    run.thp_churn = LoadThp(f, r, "thp_churn", p);
     if (!f.ok()) break;
     if (std::find(c.policies.begin(), c.policies.end(), run.policy) == c.policies.end()) {
       c.policies.push_back(run.policy);

@@ -70,7 +70,13 @@ struct ChallengeRun {
   std::map<std::string, std::optional<double>> work_per_block;
   std::vector<ChallengeAttempt> attempt_log;
   std::optional<ChallengeThp> thp;  // results without THP runs have none
+  // The same faults while a background load keeps fragmenting (page-cache
+  // churn and slab growth): the opt-in workload thp-churn.
+  std::optional<ChallengeThp> thp_churn;
 };
+
+// Which of a run's THP records a THP figure reads.
+using ThpScenario = std::optional<ChallengeThp> ChallengeRun::*;
 
 // bench/challenge/run's results.json ("kind": "buddyctl-challenge").
 struct Challenge {

@@ -304,10 +304,10 @@ std::vector<PolicySuccess> ComputeSuccess(const Challenge& c) {
   return out;
 }
 
-std::vector<PolicyThp> ComputeThp(const Challenge& c) {
+std::vector<PolicyThp> ComputeThp(const Challenge& c, ThpScenario which) {
   std::vector<PolicyThp> out;
   if (std::none_of(c.runs.begin(), c.runs.end(),
-                   [](const ChallengeRun& run) { return run.thp.has_value(); })) {
+                   [which](const ChallengeRun& run) { return (run.*which).has_value(); })) {
     return out;
   }
   for (const std::string& policy : c.policies) {
@@ -316,19 +316,22 @@ std::vector<PolicyThp> ComputeThp(const Challenge& c) {
     std::vector<double> p50;
     std::vector<double> p99;
     for (const ChallengeRun& run : c.runs) {
-      if (run.policy != policy || !run.thp) continue;
-      const ChallengeThp& t = *run.thp;
+      if (run.policy != policy || !(run.*which)) continue;
+      const ChallengeThp& t = *(run.*which);
       if (t.error || !t.huge_over_limit) {
         ++p.failed_runs;
         continue;
       }
       p.percent.push_back(100.0 * *t.huge_over_limit);
       p.runs.push_back(&run);
+      p.thp.push_back(&t);
       p50.push_back(t.fault_p50_us);
       p99.push_back(t.fault_p99_us);
       p.agrees_with_vmstat += t.agrees_with_vmstat ? 1 : 0;
       p.lower_bound = p.lower_bound || t.limit_source == "twice_order10_lower_bound";
     }
+    // A policy that did not run this scenario at all has no place in it.
+    if (p.percent.empty() && p.failed_runs == 0) continue;
     p.spread = SpreadOf(p.percent);
     p.p50_us = SpreadOf(std::move(p50));
     p.p99_us = SpreadOf(std::move(p99));

@@ -150,13 +150,15 @@ struct PolicySuccess {
 };
 std::vector<PolicySuccess> ComputeSuccess(const Challenge& c);
 
-// The THP runs by policy: huge faults / the order-9 physical limit, in
-// percent, and the fault latency percentiles of each run. Empty when no
-// run has a THP record.
+// The THP runs of one scenario (`which`: ChallengeRun::thp, or thp_churn)
+// by policy: huge faults / the order-9 physical limit, in percent, and the
+// fault latency percentiles of each run; policies without that record in
+// any run are left out. Empty when no run has that record.
 struct PolicyThp {
   std::string policy;
   std::vector<double> percent;            // per THP run with a limit
   std::vector<const ChallengeRun*> runs;  // the run of each percent
+  std::vector<const ChallengeThp*> thp;   // and its THP record (both point into the Challenge)
   Spread spread;
   Spread p50_us;  // over the same runs
   Spread p99_us;
@@ -164,7 +166,7 @@ struct PolicyThp {
   int agrees_with_vmstat = 0;  // runs whose huge count is thp_fault_alloc's
   bool lower_bound = false;    // a run's limit was twice the order-10 one
 };
-std::vector<PolicyThp> ComputeThp(const Challenge& c);
+std::vector<PolicyThp> ComputeThp(const Challenge& c, ThpScenario which = &ChallengeRun::thp);
 
 // vmstat counters per successful order-10 block, by policy.
 inline constexpr std::array<const char*, 4> kWorkMetrics = {

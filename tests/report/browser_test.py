@@ -38,7 +38,8 @@ import zlib
 # The plots the fixtures must give, in page order.
 EXPECTED = ["in1-orders", "in1-buddyinfo-0", "in1-buddyinfo-1", "in1-frag", "in1-extfrag",
             "in1-latency", "in1-latency-time",
-            "in2-success", "in2-thp", "in2-thp-latency", "in2-work", "in2-cdf",
+            "in2-success", "in2-thp", "in2-thp-latency", "in2-thp-churn",
+            "in2-thp-churn-latency", "in2-work", "in2-cdf",
             "in3-slab-workloads", "in3-slab-micro", "in3-slab-footprint"]
 FIXTURES = ["record.jsonl", "challenge.json", "slab-results.json"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -317,8 +317,27 @@ TEST_F(ChallengeTest, ThpOverOrder9Limit) {
   EXPECT_NEAR(t[2].p50_us.mean, 220.0, 1e-9);
 }
 
+// Under churn (fixture): stock 50 % and 75 % (p99 4 and 6 ms), always-max
+// 100 % and 95 %; adaptive-80 has no such run and is left out. Each figure
+// is read from its own record.
+TEST_F(ChallengeTest, ThpUnderChurnReadsItsOwnRecords) {
+  const std::vector<PolicyThp> t = ComputeThp(c_, &ChallengeRun::thp_churn);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].policy, "stock");
+  EXPECT_THAT(t[0].percent, ElementsAre(50.0, 75.0));
+  EXPECT_NEAR(t[0].p99_us.mean, 5000.0, 1e-9);
+  EXPECT_EQ(t[0].failed_runs, 0);
+  EXPECT_EQ(t[1].policy, "always-max");
+  EXPECT_THAT(t[1].percent, ElementsAre(100.0, 95.0));
+  ASSERT_EQ(t[1].thp.size(), 2u);
+  EXPECT_EQ(t[1].thp[0], &*t[1].runs[0]->thp_churn);
+}
+
 TEST_F(ChallengeTest, NoThpRunsNoThpPlots) {
-  for (ChallengeRun& run : c_.runs) run.thp.reset();
+  for (ChallengeRun& run : c_.runs) {
+    run.thp.reset();
+    run.thp_churn.reset();
+  }
   EXPECT_TRUE(ComputeThp(c_).empty());
   const Section s = ChallengeSection(c_, "c");
   std::vector<std::string> ids;
@@ -328,9 +347,17 @@ TEST_F(ChallengeTest, NoThpRunsNoThpPlots) {
 
 TEST_F(ChallengeTest, ThpPlotsFollowTheSuccessPlot) {
   const Section s = ChallengeSection(c_, "c");
-  ASSERT_EQ(s.plots.size(), 5u);
+  ASSERT_EQ(s.plots.size(), 7u);
   EXPECT_EQ(s.plots[1].id, "c-thp");
   EXPECT_EQ(s.plots[2].id, "c-thp-latency");
+  EXPECT_EQ(s.plots[3].id, "c-thp-churn");
+  EXPECT_EQ(s.plots[4].id, "c-thp-churn-latency");
+  // Under churn: a box per policy with runs (stock, always-max) and a dot
+  // per run, the scenario named in the title and the caption.
+  EXPECT_EQ(CountPoints(s.plots[3].option), 2u + 4u);
+  EXPECT_NE(s.plots[3].option.dump().find("Under churn"), std::string::npos);
+  EXPECT_NE(s.plots[3].caption.find("keeps fragmenting"), std::string::npos);
+  EXPECT_EQ(s.plots[1].caption.find("keeps fragmenting"), std::string::npos);
   // A box per policy and a dot per THP run with a result.
   EXPECT_EQ(CountPoints(s.plots[1].option), 3u + 7u);
   EXPECT_NE(s.plots[1].caption.find("lower bound"), std::string::npos);
@@ -517,7 +544,7 @@ TEST(RecordNoLatencyTest, LatencyPlotIsLeftOutWithANote) {
 
 TEST_F(ChallengeTest, SuccessOptionIsABoxPerPolicyAndADotPerRun) {
   const Section s = ChallengeSection(c_, "c");
-  ASSERT_EQ(s.plots.size(), 5u);
+  ASSERT_EQ(s.plots.size(), 7u);
   const auto& series = s.plots[0].option["series"];
   EXPECT_EQ(series[0]["type"], "boxplot");
   EXPECT_EQ(series[0]["data"][0]["value"], nlohmann::json::parse("[0, 12.5, 25, 37.5, 50]"));

@@ -148,7 +148,7 @@ TEST_F(RenderTest, MainWritesAndSaysWhere) {
   EXPECT_EQ(ReportMain({Fixture("challenge.json"), "-o", Out("c.html"), "--title", "Challenge"},
                        out, err),
             0);
-  EXPECT_EQ(out.str(), "buddyctl report: wrote " + Out("c.html") + " (5 plots from 1 input)\n");
+  EXPECT_EQ(out.str(), "buddyctl report: wrote " + Out("c.html") + " (7 plots from 1 input)\n");
   EXPECT_EQ(err.str(), "");
   EXPECT_THAT(ReadFile(Out("c.html")), HasSubstr("<title>Challenge</title>"));
 }
