@@ -5,10 +5,10 @@
  * (tests/integration/monitor_views.sh, bench/overhead), so they come first
  * and keep their names and meaning; new columns only go after them:
  *
- *   order req success fail slowpath compact adaptive frag_pct
+ *   order req success fail slowpath compact raises unusable_pct
  *
  * compact is direct compaction attempts (the kernel's try_to_compact_pages
- * events), adaptive the tuner's priority raises, frag_pct the unusable free
+ * events), raises the tuner's priority raises, unusable_pct the unusable free
  * space index of the order over all populated zones, in percent (rounded
  * down), computed at read time. Further columns:
  *
@@ -52,7 +52,7 @@ static int bm_proc_show(struct seq_file *m, void *v)
 	if (!t)
 		return -ENOMEM;
 	bm_stats_read(t);
-	seq_puts(m, "order req success fail slowpath compact adaptive frag_pct compact_reqs sync_full sync_light async compact_page deferred fallback\n");
+	seq_puts(m, "order req success fail slowpath compact raises unusable_pct compact_reqs sync_full sync_light async compact_page deferred fallback\n");
 	for (o = 0; o < BM_ORDERS; o++) {
 		const struct bm_core_counts *c = &t->core;
 		const struct bm_misc_counts *x = &t->misc;

@@ -15,7 +15,7 @@ load_monitor
 load_hot
 
 # /proc/buddy_monitor: the fixed columns scripts parse first, one row per order.
-head -n1 /proc/buddy_monitor | grep -q '^order *req *success *fail *slowpath *compact *adaptive *frag_pct' ||
+head -n1 /proc/buddy_monitor | grep -q '^order *req *success *fail *slowpath *compact *raises *unusable_pct' ||
 	fail "unexpected header: $(head -n1 /proc/buddy_monitor)"
 rows=$(tail -n +2 /proc/buddy_monitor | grep -c '^ *[0-9]')
 [ "$rows" -eq 11 ] || fail "/proc/buddy_monitor has $rows order rows, want 11"
