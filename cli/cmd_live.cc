@@ -43,8 +43,8 @@ void RenderWatch(Context& ctx, const Stats& s, const Stats* prev,
   for (const ZoneFrag& z : zones) {
     for (size_t o = 0; o < kNrOrders; ++o) free_blocks[o] += z.nr_free[o];
   }
-  out << absl::StrFormat("%5s %11s %10s %11s %10s %10s %11s %8s\n", "order", "req/s", "fail/s",
-                         "slowpath/s", "compact/s", "raises/s", "free_blocks", "frag_pct");
+  out << absl::StrFormat("%5s %11s %10s %11s %10s %10s %11s %12s\n", "order", "req/s", "fail/s",
+                         "slowpath/s", "compact/s", "raises/s", "free_blocks", "unusable_pct");
   for (const OrderStats& o : s.orders) {
     const OrderStats* p = nullptr;
     if (prev != nullptr) {
@@ -56,7 +56,7 @@ void RenderWatch(Context& ctx, const Stats& s, const Stats* prev,
       return p == nullptr ? 0.0 : Rate(o.*f, p->*f, secs);
     };
     const size_t oi = o.order < kNrOrders ? o.order : 0;
-    out << absl::StrFormat("%5u %11.1f %10.1f %11.1f %10.1f %10.1f %11u %8.1f\n", o.order,
+    out << absl::StrFormat("%5u %11.1f %10.1f %11.1f %10.1f %10.1f %11u %12.1f\n", o.order,
                            rate(&OrderStats::requests), rate(&OrderStats::failures),
                            rate(&OrderStats::slowpath), rate(&OrderStats::compact_attempts),
                            rate(&OrderStats::raises), free_blocks[oi],

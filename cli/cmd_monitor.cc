@@ -112,8 +112,8 @@ counters in buddy_monitor.ko, summed on read). Columns:
   slowpath           calls that entered __alloc_pages_slowpath
   compact            direct compactions, split by priority (sync_full,
                      sync_light, async), deferrals and successes
-  adaptive           compactions whose priority the tuner raised
-  frag_pct           unusable free space index of the order, all zones (%)
+  raises             compactions whose priority the tuner raised
+  unusable_pct       unusable free space index of the order, all zones (%)
 
 options:
   --order N   only order N (0..)" BUDDYCTL_STR(BUDDY_ORDER_MAX) R"()

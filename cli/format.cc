@@ -61,14 +61,14 @@ std::string FormatNs(double ns) {
 }
 
 void PrintStatsTable(std::ostream& out, const Stats& stats, const std::vector<ZoneFrag>& zones) {
-  out << absl::StrFormat("%5s %12s %12s %10s %10s %9s %9s %8s | %9s %10s %8s %9s %9s\n", "order",
-                         "req", "success", "fail", "slowpath", "compact", "adaptive", "frag_pct",
+  out << absl::StrFormat("%5s %12s %12s %10s %10s %9s %9s %12s | %9s %10s %8s %9s %9s\n", "order",
+                         "req", "success", "fail", "slowpath", "compact", "raises", "unusable_pct",
                          "sync_full", "sync_light", "async", "deferred", "c_success");
   for (const OrderStats& o : stats.orders) {
     std::string frag =
         zones.empty() ? std::string("-")
                       : absl::StrFormat("%.1f", UnusablePercent(zones, static_cast<int>(o.order)));
-    out << absl::StrFormat("%5u %12u %12u %10u %10u %9u %9u %8s | %9u %10u %8u %9u %9u\n", o.order,
+    out << absl::StrFormat("%5u %12u %12u %10u %10u %9u %9u %12s | %9u %10u %8u %9u %9u\n", o.order,
                            o.requests, o.successes, o.failures, o.slowpath, o.compact_attempts,
                            o.raises, frag, o.compact_by_prio[0], o.compact_by_prio[1],
                            o.compact_by_prio[2], o.compact_deferred,

@@ -26,7 +26,7 @@ std::string DumpJson(const nlohmann::json& j);
 std::string FormatNs(double ns);
 
 // The per-order table of `buddyctl stats`. `zones` (may be empty) adds the
-// frag_pct column: the system-wide unusable free space index of the order.
+// unusable_pct column: the system-wide unusable free space index of the order.
 void PrintStatsTable(std::ostream& out, const Stats& stats, const std::vector<ZoneFrag>& zones);
 void PrintFrag(std::ostream& out, const std::vector<ZoneFrag>& zones);
 // Percentiles and an ASCII histogram of one order.

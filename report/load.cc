@@ -212,7 +212,8 @@ OrderStats ParseOrderStats(Fields& f, const json& j, const std::string& path) {
   o.slowpath = f.U64(j, "slowpath", path);
   o.compact_attempts = f.U64(j, "compact_attempts", path);
   o.compact_deferred = f.U64Or(j, "compact_deferred", path, 0);
-  o.raises = f.U64Or(j, "adaptive", path, 0);
+  // Recordings made before version 0.2.0 call the raise counter "adaptive".
+  o.raises = j.contains("raises") ? f.U64(j, "raises", path) : f.U64Or(j, "adaptive", path, 0);
   return o;
 }
 

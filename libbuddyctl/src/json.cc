@@ -90,7 +90,7 @@ void to_json(json& j, const Event& e) {
   if (e.prio) j["prio"] = PrioName(static_cast<int>(*e.prio));
   if (e.orig_prio) j["orig_prio"] = PrioName(static_cast<int>(*e.orig_prio));
   if (e.result) j["result"] = CompactResultName(static_cast<int>(*e.result));
-  if (e.unusable_pct) j["frag_pct"] = *e.unusable_pct;
+  if (e.unusable_pct) j["unusable_pct"] = *e.unusable_pct;
   if (e.cpu) j["cpu"] = *e.cpu;
   if (e.pid) j["pid"] = *e.pid;
   if (e.comm) j["comm"] = *e.comm;

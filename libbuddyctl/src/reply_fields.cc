@@ -49,9 +49,9 @@ const FieldTable<OrderStats>& OrderStatsFields() {
            BUDDY_MON_OA_COMPACT_DEFERRED, &OrderStats::compact_deferred, "compact_deferred",
            nullptr,
            Counter("buddyctl_compact_deferred_total", "Direct compactions deferred, by order.")),
-       BUDDYCTL_ROW(BUDDY_MON_OA_RAISES, &OrderStats::raises, "adaptive", nullptr,
-                    Counter("buddyctl_compact_priority_raises_total",
-                            "Direct compactions whose priority the tuner raised, by order.")),
+       // The same counter as the tuner's raises: exported once, as
+       // buddyctl_tuner_raises_total.
+       BUDDYCTL_ROW(BUDDY_MON_OA_RAISES, &OrderStats::raises, "raises"),
        BUDDYCTL_ROW(BUDDY_MON_OA_COMPACT_PRIO, &OrderStats::compact_by_prio, "compact_by_prio",
                     PrioName,
                     Indexed(Counter("buddyctl_compact_priority_total",
@@ -263,10 +263,10 @@ const FieldTable<BackgroundStats>& BackgroundStatsFields() {
                     Counter("buddyctl_background_blocks_gained_total",
                             "Free target-order blocks gained after background triggers.")),
        BUDDYCTL_ROW(BUDDY_MON_BA_LAST_UNUSABLE_PCT, &BackgroundStats::last_unusable_pct,
-                    "last_frag_pct", nullptr,
-                    Gauge("buddyctl_background_last_fragmentation_ratio",
-                          "Fragmentation of the target order at the last background check, "
-                          "0..1.",
+                    "last_unusable_pct", nullptr,
+                    Gauge("buddyctl_background_last_unusable_ratio",
+                          "Unusable free space index of the target order at the last "
+                          "background check, 0..1.",
                           Unit::kPercentAsRatio))}};
   return t;
 }

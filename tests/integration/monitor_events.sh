@@ -153,7 +153,7 @@ bg = [e for e in evs if e['type'] == 'background']
 print('background: %d triggers, %d events' % (triggers, len(bg)))
 assert triggers >= 1, 'no background trigger at threshold 0 on a fragmented heap'
 assert len(bg) == triggers, (len(bg), triggers)
-assert all(e['order'] == 10 and 'frag_pct' in e for e in bg), bg
+assert all(e['order'] == 10 and 'unusable_pct' in e for e in bg), bg
 PY
 
 # ---- 3. the rate limit ---------------------------------------------------------

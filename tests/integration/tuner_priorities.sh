@@ -79,7 +79,7 @@ for order in range(3, 11):
     if expect == 'max':
         assert at[1] == at[2] == 0, ('order %d ran below full priority' % order, at)
         assert t['raises'] == at[0], ('order %d: %d raises, kernel saw %d at prio 0' % (order, t['raises'], at[0]))
-        assert stats[order]['adaptive'] == t['raises'], (stats[order]['adaptive'], t['raises'])
+        assert stats[order]['raises'] == t['raises'], (stats[order]['raises'], t['raises'])
     else:
         assert at[0] == 0, ('order %d: the kernel ran at prio 0 with the tuner off' % order, at)
         assert t['raises'] == 0, ('order %d raised %d' % (order, t['raises']))

@@ -182,6 +182,25 @@ TEST(LoadTest, RecordSampleWithoutConfig) {
   EXPECT_FALSE(std::get<Record>(*in).samples[0].config.has_value());
 }
 
+// Recordings made before version 0.2.0 call the raise counter "adaptive";
+// they load with the same figures.
+TEST(LoadTest, RecordSampleWithTheOldNameOfTheRaiseCounter) {
+  std::string line = ReadFile(Fixture("record.jsonl"));
+  line = line.substr(0, line.find('\n'));
+  const std::string key = "\"compact_deferred\":0,\"raises\":0,";
+  const size_t at = line.find(key);
+  ASSERT_NE(at, std::string::npos);
+  line.replace(at, key.size(), "\"compact_deferred\":0,\"adaptive\":7,");
+  auto in = ParseInput("old.jsonl", line);
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(std::get<Record>(*in).samples[0].stats.orders[0].raises, 7u);
+  line.replace(at, std::string("\"compact_deferred\":0,\"adaptive\":7,").size(),
+               "\"compact_deferred\":0,\"raises\":9,");
+  auto now = ParseInput("new.jsonl", line);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(std::get<Record>(*now).samples[0].stats.orders[0].raises, 9u);
+}
+
 TEST(LoadTest, RecordSampleConfig) {
   auto in = LoadInput(Fixture("record.jsonl"));
   ASSERT_TRUE(in.ok()) << in.status();

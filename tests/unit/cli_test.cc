@@ -48,16 +48,16 @@ TEST(CliTest, StatsJsonHasTheIssueFieldNames) {
   EXPECT_EQ(j["orders"][2]["slowpath"], 2);
 }
 
-TEST(CliTest, StatsTableHasTheFixedColumnsAndFragPct) {
+TEST(CliTest, StatsTableHasTheFixedColumnsAndUnusablePct) {
   auto fake = MonitorFake();
   Result r = RunCli({"stats"}, fake);
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_THAT(r.out, StartsWith("order          req      success       fail   slowpath   compact  "
-                                "adaptive frag_pct"));
+                                "  raises unusable_pct"));
   // Order 3: 3010 requests, 3007 successes, 3 failures, slowpath 3,
-  // 6 compactions, 53 raises, frag_pct 50.0 (8 of 16 free pages below order 3).
+  // 6 compactions, 53 raises, unusable_pct 50.0 (8 of 16 free pages below order 3).
   EXPECT_THAT(r.out, HasSubstr("    3         3010         3007          3          3         6"
-                               "        53     50.0"));
+                               "        53         50.0"));
   EXPECT_THAT(r.out, HasSubstr("since reset: 4.0 s"));
   EXPECT_THAT(r.out, HasSubstr("order  0 unmovable   from order  3 movable     (fragmenting): 77"));
 }
@@ -550,7 +550,7 @@ TEST(CliTest, ExportPrometheus) {
   EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_pages_moved_total 52288\n"));
   EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_declined_total{reason=\"low_memory\"} 1\n"));
   EXPECT_THAT(r.out, HasSubstr("buddyctl_evacuate_seconds_total 4.00564837\n"));
-  EXPECT_THAT(r.out, HasSubstr("buddyctl_background_last_fragmentation_ratio 0.88\n"));
+  EXPECT_THAT(r.out, HasSubstr("buddyctl_background_last_unusable_ratio 0.88\n"));
   // The one-shot has no exporter process to describe.
   EXPECT_THAT(r.out, Not(HasSubstr("buddyctl_exporter_")));
   // Latency capture is on in the fake: order 9's histogram, 4 fast calls in

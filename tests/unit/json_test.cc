@@ -40,7 +40,8 @@ TEST(JsonTest, StatsHasTheFixedFieldNames) {
   EXPECT_EQ(jo["compact_by_result"]["success"], 5);
   EXPECT_EQ(jo["compact_by_result"]["not_suitable_zone"], 0);
   EXPECT_EQ(jo["requests_by_mt"]["movable"], 6);
-  EXPECT_TRUE(jo.contains("adaptive"));
+  EXPECT_TRUE(jo.contains("raises"));
+  EXPECT_FALSE(jo.contains("adaptive"));
   EXPECT_TRUE(jo.contains("compact_deferred"));
   EXPECT_TRUE(jo.contains("compact_requests"));
   EXPECT_TRUE(jo.contains("failures_by_mt"));

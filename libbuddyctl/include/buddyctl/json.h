@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 // JSON (nlohmann) for every libbuddyctl type, in one place. Field names are
 // stable: tools read them (`buddyctl stats --json`, `buddyctl record`, the
-// report). Add fields freely; never rename or remove one.
+// report). Add fields freely; never rename or remove one. Each key is the
+// name the field has in code and in the uapi header ("raises",
+// "unusable_pct"); version 0.2.0 renamed the three that differed
+// ("adaptive", "frag_pct", "last_frag_pct"), and the report still reads
+// recordings made before it.
 //
 // Conventions: snake_case names; enum-indexed arrays become objects keyed by
-// the names of types.h (e.g. "compact_by_prio": {"sync_full": 0, ...});
-// fragmentation indices stay integers times 1000 ("..._x1000") as the
-// kernel reports them; optional event fields are omitted when absent. Three
-// keys predate the names in code and keep their old spelling: "adaptive"
-// (OrderStats::raises), "frag_pct" and "last_frag_pct" (the unusable index
-// in percent, Event::unusable_pct and BackgroundStats::last_unusable_pct).
+// the names of types.h (e.g. "compact_by_prio": {"sync_full": 0, ...}); the
+// unusable index as a single figure is in percent, like the threshold it is
+// compared with ("unusable_pct"); the per-zone index arrays are the kernel's
+// debugfs extfrag/ figures times 1000 ("..._x1000"), for comparing with
+// them; optional event fields are omitted when absent.
 #ifndef BUDDYCTL_JSON_H_
 #define BUDDYCTL_JSON_H_
 
