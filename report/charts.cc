@@ -719,7 +719,10 @@ Plot LimitSharePlot(const std::string& id, const std::string& title, const std::
           {{"value", {s.spread.min, s.spread.q1, s.spread.median, s.spread.q3, s.spread.max}},
            {"itemStyle", {{"color", color + "55"}, {"borderColor", color}}}});
     } else {
-      box.push_back(nullptr);
+      // A policy whose runs all failed keeps its place on the axis with an
+      // empty box: ECharts' boxplot reads .value of every item and stops
+      // drawing the chart at a bare null.
+      box.push_back({{"value", json::array({nullptr, nullptr, nullptr, nullptr, nullptr})}});
     }
     for (size_t k = 0; k < s.percent.size(); ++k) {
       dots.push_back({{"value", {static_cast<int>(i), s.percent[k]}},

@@ -318,19 +318,22 @@ TEST_F(ChallengeTest, ThpOverOrder9Limit) {
 }
 
 // Under churn (fixture): stock 50 % and 75 % (p99 4 and 6 ms), always-max
-// 100 % and 95 %; adaptive-80 has no such run and is left out. Each figure
-// is read from its own record.
+// 100 % and 95 %; both of adaptive-80's runs failed, so it is there with no
+// figure. Each figure is read from its own record.
 TEST_F(ChallengeTest, ThpUnderChurnReadsItsOwnRecords) {
   const std::vector<PolicyThp> t = ComputeThp(c_, &ChallengeRun::thp_churn);
-  ASSERT_EQ(t.size(), 2u);
+  ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].policy, "stock");
   EXPECT_THAT(t[0].percent, ElementsAre(50.0, 75.0));
   EXPECT_NEAR(t[0].p99_us.mean, 5000.0, 1e-9);
   EXPECT_EQ(t[0].failed_runs, 0);
-  EXPECT_EQ(t[1].policy, "always-max");
-  EXPECT_THAT(t[1].percent, ElementsAre(100.0, 95.0));
-  ASSERT_EQ(t[1].thp.size(), 2u);
-  EXPECT_EQ(t[1].thp[0], &*t[1].runs[0]->thp_churn);
+  EXPECT_EQ(t[1].policy, "adaptive-80");
+  EXPECT_TRUE(t[1].percent.empty());
+  EXPECT_EQ(t[1].failed_runs, 2);
+  EXPECT_EQ(t[2].policy, "always-max");
+  EXPECT_THAT(t[2].percent, ElementsAre(100.0, 95.0));
+  ASSERT_EQ(t[2].thp.size(), 2u);
+  EXPECT_EQ(t[2].thp[0], &*t[2].runs[0]->thp_churn);
 }
 
 TEST_F(ChallengeTest, NoThpRunsNoThpPlots) {
@@ -352,9 +355,15 @@ TEST_F(ChallengeTest, ThpPlotsFollowTheSuccessPlot) {
   EXPECT_EQ(s.plots[2].id, "c-thp-latency");
   EXPECT_EQ(s.plots[3].id, "c-thp-churn");
   EXPECT_EQ(s.plots[4].id, "c-thp-churn-latency");
-  // Under churn: a box per policy with runs (stock, always-max) and a dot
-  // per run, the scenario named in the title and the caption.
+  // Under churn: a box per policy with a result (stock, always-max) and a
+  // dot per run, the scenario named in the title and the caption;
+  // adaptive-80, whose runs all failed, keeps its place with an empty box
+  // that counts as no point.
   EXPECT_EQ(CountPoints(s.plots[3].option), 2u + 4u);
+  const auto& churn_boxes = s.plots[3].option["series"][0]["data"];
+  ASSERT_EQ(churn_boxes.size(), 3u);
+  EXPECT_TRUE(churn_boxes[1].is_object());
+  EXPECT_TRUE(churn_boxes[1]["value"][2].is_null());
   EXPECT_NE(s.plots[3].option.dump().find("Under churn"), std::string::npos);
   EXPECT_NE(s.plots[3].caption.find("keeps fragmenting"), std::string::npos);
   EXPECT_EQ(s.plots[1].caption.find("keeps fragmenting"), std::string::npos);
