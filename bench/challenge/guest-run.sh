@@ -117,7 +117,7 @@ if [ "$WORKLOAD" != 4mib ]; then
 	# The monitor scans order-10 blocks only; the order-9 limit comes from
 	# the independent scan, which takes any order (collect.py falls back to
 	# twice the monitor's order-10 figure, a lower bound, without it).
-	python3 bench/challenge/limit_scan.py --order 9 > "$tmp/limit_scan9.json" 2>/dev/null ||
+	python3 scripts/limit_scan.py --order 9 > "$tmp/limit_scan9.json" 2>/dev/null ||
 		echo '{}' > "$tmp/limit_scan9.json"
 	$b frag --json > "$tmp/frag_before.json"
 	cat /proc/meminfo > "$tmp/meminfo_before"
@@ -160,7 +160,7 @@ fi
 
 # The independent cross-check of the limit first (it runs a process), then
 # the monitor's figure, the one the table divides by.
-python3 bench/challenge/limit_scan.py > "$tmp/limit_scan.json" 2>/dev/null || echo '{}' > "$tmp/limit_scan.json"
+python3 scripts/limit_scan.py > "$tmp/limit_scan.json" 2>/dev/null || echo '{}' > "$tmp/limit_scan.json"
 $b frag --json > "$tmp/frag_before.json"
 cat /proc/vmstat > "$tmp/vmstat_before"
 cat /proc/meminfo > "$tmp/meminfo_before"

@@ -4,7 +4,7 @@
 # vm-timeout: 600
 # The physical limit of the 4 MiB challenge (order-10 blocks holding only
 # free and movable pages), as buddy_monitor.ko reports it, against an
-# independent scan (bench/challenge/limit_scan.py), per zone: on a quiet
+# independent scan (scripts/limit_scan.py), per zone: on a quiet
 # guest, after fragmenting it, and after pinning. The scan reads the kernel's
 # struct page array through /proc/kcore and shares no code with the module.
 # Both read a live system one after the other (kswapd, the per-CPU lists,
@@ -27,7 +27,7 @@ sysctl -q vm.compaction_proactiveness=0
 compare() {
 	sleep 3
 	bctl frag --json > /tmp/before.json
-	python3 bench/challenge/limit_scan.py > /tmp/scan.json || fail "limit_scan.py failed"
+	python3 scripts/limit_scan.py > /tmp/scan.json || fail "limit_scan.py failed"
 	bctl frag --json > /tmp/after.json
 	python3 - "$1" <<'PY' || fail "$1: the monitor's physical limit disagrees with the /proc/kcore scan"
 import json, sys
