@@ -114,7 +114,7 @@ std::string EventLine(const Event& e) {
   if (e.orig_prio) absl::StrAppend(&line, " orig_prio=", PrioName(static_cast<int>(*e.orig_prio)));
   if (e.prio) absl::StrAppend(&line, " prio=", PrioName(static_cast<int>(*e.prio)));
   if (e.result) absl::StrAppend(&line, " result=", CompactResultName(static_cast<int>(*e.result)));
-  if (e.unusable_pct) absl::StrAppend(&line, " frag=", *e.unusable_pct, "%");
+  if (e.unusable_pct) absl::StrAppend(&line, " unusable=", *e.unusable_pct, "%");
   if (e.cpu) absl::StrAppend(&line, " cpu=", *e.cpu);
   if (e.pid) absl::StrAppend(&line, " pid=", *e.pid);
   if (e.comm) absl::StrAppend(&line, " comm=", ValidUtf8(*e.comm));

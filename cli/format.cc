@@ -225,7 +225,7 @@ void PrintTunerStats(std::ostream& out, const TunerStats& t) {
   }
   const BackgroundStats& b = t.background;
   out << absl::StrFormat(
-      "background: %u checks, %u triggers, %u rate-limited, %u blocks gained, last fragmentation "
+      "background: %u checks, %u triggers, %u rate-limited, %u blocks gained, last unusable "
       "%u%%\n",
       b.checks, b.triggers, b.ratelimited, b.blocks_gained, b.last_unusable_pct);
   const EvacuatorStats& e = t.evacuator;

@@ -423,6 +423,31 @@ TEST(CliTest, EventsFollowsTheStream) {
   EXPECT_EQ(e["order"], 8);
 }
 
+// A background event carries the unusable index it fired on: "unusable=" in
+// the text and "unusable_pct" in JSON, the name it has everywhere else.
+TEST(CliTest, EventsNameTheUnusableIndexAsEverywhereElse) {
+  using ::buddyctl::testing::NlReply;
+  auto background = [] {
+    NlReply r(::buddyctl::testing::kMonId, BUDDY_MON_CMD_EVENT);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_TYPE, BUDDY_EV_BACKGROUND);
+    r.PutU64Padded(BUDDY_MON_EV_A_TIME_NS, 2'000'000'000, BUDDY_MON_EV_A_PAD);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_ORDER, 10);
+    nla_put_u32(r.msg(), BUDDY_MON_EV_A_UNUSABLE_PCT, 87);
+    return r.Take();
+  };
+  auto fake = MonitorFake();
+  fake->events->push_back(background());
+  Result r = RunCli({"events", "--count", "1"}, fake);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, "[2.000000] background order=10 unusable=87%\n");
+  fake->events->push_back(background());
+  Result j = RunCli({"events", "--json", "--count", "1"}, fake);
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto e = nlohmann::json::parse(j.out);
+  EXPECT_EQ(e["unusable_pct"], 87);
+  EXPECT_FALSE(e.contains("frag_pct"));
+}
+
 // True when `s` is well-formed UTF-8, checked independently of the CLI's
 // own ValidUtf8: nlohmann's strict serializer throws on anything else.
 bool IsValidUtf8(const std::string& s) {
