@@ -94,7 +94,8 @@ absl::Status Info(Context& ctx, const Args& a) {
   *ctx.out << "buddy_monitor ABI version " << info.abi_version << ", kernel " << info.kernel_release
            << ", " << info.nr_orders << " orders\n";
   *ctx.out << "cost of observing: longest zone lock hold " << info.max_lock_hold_ns
-           << " ns (interrupts off), longest memmap scan " << info.max_scan_ns << " ns\n";
+           << " ns (interrupts off), " << info.lock_hold_total_ns
+           << " ns in all; longest memmap scan " << info.max_scan_ns << " ns\n";
   PrintConfig(*ctx.out, info.config);
   return absl::OkStatus();
 }

@@ -380,6 +380,7 @@ void Writer::Monitor(const MonitorSnapshot& s) {
   Make("buddyctl_monitor_reset_timestamp_seconds", "gauge",
        "When the counters last started from zero (module load or buddyctl reset), Unix time.")
       .AddDouble({}, absl::ToDoubleSeconds(s.reset_time - absl::UnixEpoch()));
+  Table(MonitorInfoFields(), s.info);
   Counters(s.stats);
   if (!s.zones.empty()) Zones(s.zones, s.page_size);
   Tuner(s.tuner, s.config);

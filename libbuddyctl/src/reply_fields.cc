@@ -190,7 +190,8 @@ const FieldTable<Config>& ConfigFields() {
   return t;
 }
 
-// Exported by hand: the release and ABI are labels of buddyctl_monitor_info.
+// The release and ABI are exported by hand, as labels of
+// buddyctl_monitor_info.
 const FieldTable<MonitorInfo>& MonitorInfoFields() {
   static const FieldTable<MonitorInfo> t{
       "info",
@@ -199,8 +200,20 @@ const FieldTable<MonitorInfo>& MonitorInfoFields() {
        BUDDYCTL_ROW(BUDDY_MON_A_KERNEL_RELEASE, &MonitorInfo::kernel_release, "kernel_release"),
        BUDDYCTL_ROW(BUDDY_MON_A_NR_ORDERS, &MonitorInfo::nr_orders, "nr_orders"),
        BUDDYCTL_ROW(BUDDY_MON_A_MAX_LOCK_HOLD_NS, &MonitorInfo::max_lock_hold_ns,
-                    "max_lock_hold_ns"),
-       BUDDYCTL_ROW(BUDDY_MON_A_MAX_SCAN_NS, &MonitorInfo::max_scan_ns, "max_scan_ns")},
+                    "max_lock_hold_ns", nullptr,
+                    Gauge("buddyctl_monitor_lock_hold_max_seconds",
+                          "The module's longest zone->lock hold (interrupts off) since load "
+                          "or reset.",
+                          Unit::kNsAsSeconds)),
+       BUDDYCTL_ROW(BUDDY_MON_A_LOCK_HOLD_TOTAL_NS, &MonitorInfo::lock_hold_total_ns,
+                    "lock_hold_total_ns", nullptr,
+                    Counter("buddyctl_monitor_lock_hold_seconds_total",
+                            "Time the module held a zone->lock (interrupts off), all holds.",
+                            Unit::kNsAsSeconds)),
+       BUDDYCTL_ROW(BUDDY_MON_A_MAX_SCAN_NS, &MonitorInfo::max_scan_ns, "max_scan_ns", nullptr,
+                    Gauge("buddyctl_monitor_scan_max_seconds",
+                          "The module's longest memmap scan (wall time) since load or reset.",
+                          Unit::kNsAsSeconds))},
       {BUDDYCTL_REQUIRED(BUDDY_MON_A_CONFIG, NLA_NESTED)}};
   return t;
 }

@@ -45,12 +45,14 @@ static void bm_read_nr_free(struct zone *zone,
 }
 
 /*
- * The module's own cost: the longest zone->lock hold (interrupts off) and
- * the longest memmap scan since load or reset, so that users can see what
- * observing costs. Kept as maxima updated with cmpxchg: writers are rare
- * (one per lock hold or scan) and never block each other.
+ * The module's own cost: the longest zone->lock hold (interrupts off), the
+ * time of all of them together and the longest memmap scan since load or
+ * reset, so that users can see what observing costs. The maxima are
+ * updated with cmpxchg: writers are rare (one per lock hold or scan) and
+ * never block each other.
  */
 static atomic64_t bm_cost_hold_ns = ATOMIC64_INIT(0);
+static atomic64_t bm_cost_hold_total_ns = ATOMIC64_INIT(0);
 static atomic64_t bm_cost_scan_ns = ATOMIC64_INIT(0);
 
 static void bm_cost_note(atomic64_t *max, u64 ns)
@@ -63,10 +65,11 @@ static void bm_cost_note(atomic64_t *max, u64 ns)
 	} while (!atomic64_try_cmpxchg(max, &old, ns));
 }
 
-void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns)
+void bm_frag_cost_read(struct bm_frag_cost *cost)
 {
-	*max_hold_ns = atomic64_read(&bm_cost_hold_ns);
-	*max_scan_ns = atomic64_read(&bm_cost_scan_ns);
+	cost->max_hold_ns = atomic64_read(&bm_cost_hold_ns);
+	cost->hold_total_ns = atomic64_read(&bm_cost_hold_total_ns);
+	cost->max_scan_ns = atomic64_read(&bm_cost_scan_ns);
 }
 
 void bm_frag_cost_note_scan(u64 ns)
@@ -77,6 +80,7 @@ void bm_frag_cost_note_scan(u64 ns)
 void bm_frag_cost_reset(void)
 {
 	atomic64_set(&bm_cost_hold_ns, 0);
+	atomic64_set(&bm_cost_hold_total_ns, 0);
 	atomic64_set(&bm_cost_scan_ns, 0);
 }
 
@@ -334,7 +338,7 @@ static unsigned long bm_count_free_list(struct zone *zone,
 {
 	unsigned long flags, n = 0;
 	struct list_head *pos;
-	u64 t0;
+	u64 t0, held;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	t0 = local_clock();
@@ -342,8 +346,10 @@ static unsigned long bm_count_free_list(struct zone *zone,
 		if (++n == BUDDY_FREE_WALK_CAP)
 			break;
 	}
-	bm_cost_note(&bm_cost_hold_ns, local_clock() - t0);
+	held = local_clock() - t0;
 	spin_unlock_irqrestore(&zone->lock, flags);
+	bm_cost_note(&bm_cost_hold_ns, held);
+	atomic64_add(held, &bm_cost_hold_total_ns);
 	*capped = n == BUDDY_FREE_WALK_CAP;
 	return n;
 }

@@ -88,11 +88,17 @@ unsigned int bm_frag_cheapest_blocks(struct zone *zone, unsigned int order,
 				     unsigned long budget_pages);
 
 /*
- * The longest zone->lock hold (interrupts off) and the longest memmap scan
- * (wall time, reschedule points included) this module made, in ns, since
- * load or bm_frag_cost_reset().
+ * What observing cost, in ns, since load or bm_frag_cost_reset(): the
+ * longest zone->lock hold (interrupts off) and all of them together, and
+ * the longest memmap scan (wall time, reschedule points included).
  */
-void bm_frag_cost_read(u64 *max_hold_ns, u64 *max_scan_ns);
+struct bm_frag_cost {
+	u64 max_hold_ns;
+	u64 hold_total_ns;
+	u64 max_scan_ns;
+};
+
+void bm_frag_cost_read(struct bm_frag_cost *cost);
 void bm_frag_cost_note_scan(u64 ns);
 void bm_frag_cost_reset(void);
 

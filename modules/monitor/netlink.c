@@ -234,7 +234,7 @@ static int bm_nl_admin(struct sk_buff *skb, struct genl_info *info)
 
 static int bm_nl_get_info(struct sk_buff *skb_in, struct genl_info *info)
 {
-	u64 hold_ns, scan_ns;
+	struct bm_frag_cost cost;
 	struct bm_config cfg;
 	struct sk_buff *skb;
 	void *hdr;
@@ -246,15 +246,17 @@ static int bm_nl_get_info(struct sk_buff *skb_in, struct genl_info *info)
 	bm_config_lock();
 	bm_config_get(&cfg);
 	bm_config_unlock();
-	bm_frag_cost_read(&hold_ns, &scan_ns);
+	bm_frag_cost_read(&cost);
 	err = nla_put_u32(skb, BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION) ||
 	      nla_put_string(skb, BUDDY_MON_A_KERNEL_RELEASE,
 			     init_utsname()->release) ||
 	      nla_put_u32(skb, BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS) ||
 	      bm_put_config(skb, &cfg) ||
-	      bm_put_u64(skb, BUDDY_MON_A_MAX_LOCK_HOLD_NS, hold_ns,
+	      bm_put_u64(skb, BUDDY_MON_A_MAX_LOCK_HOLD_NS, cost.max_hold_ns,
 			 BUDDY_MON_A_PAD) ||
-	      bm_put_u64(skb, BUDDY_MON_A_MAX_SCAN_NS, scan_ns,
+	      bm_put_u64(skb, BUDDY_MON_A_LOCK_HOLD_TOTAL_NS,
+			 cost.hold_total_ns, BUDDY_MON_A_PAD) ||
+	      bm_put_u64(skb, BUDDY_MON_A_MAX_SCAN_NS, cost.max_scan_ns,
 			 BUDDY_MON_A_PAD) ? -EMSGSIZE : 0;
 	return bm_reply_send(skb, hdr, info, err);
 }

@@ -65,7 +65,8 @@
  * BUDDY_MON_CMD_GET_INFO (doit)
  *   reply: BUDDY_MON_A_ABI_VERSION, BUDDY_MON_A_KERNEL_RELEASE,
  *          BUDDY_MON_A_NR_ORDERS, BUDDY_MON_A_CONFIG,
- *          BUDDY_MON_A_MAX_LOCK_HOLD_NS, BUDDY_MON_A_MAX_SCAN_NS
+ *          BUDDY_MON_A_MAX_LOCK_HOLD_NS, BUDDY_MON_A_MAX_SCAN_NS,
+ *          BUDDY_MON_A_LOCK_HOLD_TOTAL_NS
  *
  * BUDDY_MON_CMD_GET_STATS (doit)
  *   request: [BUDDY_MON_A_ORDER]            only this order
@@ -318,6 +319,11 @@ enum buddy_mon_attr {
 	 * last reset (the time the counts were taken in; all orders).
 	 */
 	BUDDY_MON_A_LAT_CAPTURE_NS,
+	/*
+	 * u64 GET_INFO reply: ns the module held a zone->lock (interrupts
+	 * off) in all, since load or reset; its rate is what observing costs.
+	 */
+	BUDDY_MON_A_LOCK_HOLD_TOTAL_NS,
 	__BUDDY_MON_A_LAST
 };
 

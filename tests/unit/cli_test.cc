@@ -498,16 +498,18 @@ TEST(CliTest, InfoShowsTheCostOfObserving) {
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, 11);
   ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
   r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_LOCK_HOLD_TOTAL_NS, 905000, BUDDY_MON_A_PAD);
   r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
   Result t = RunCli({"info"}, fake);
   ASSERT_EQ(t.rc, 0) << t.err;
-  EXPECT_THAT(t.out, HasSubstr("longest zone lock hold 41000 ns (interrupts off), longest "
-                               "memmap scan 7000000 ns"));
+  EXPECT_THAT(t.out, HasSubstr("longest zone lock hold 41000 ns (interrupts off), 905000 ns in "
+                               "all; longest memmap scan 7000000 ns"));
   Result j = RunCli({"info", "--json"}, fake);
   ASSERT_EQ(j.rc, 0) << j.err;
   auto e = nlohmann::json::parse(j.out);
   EXPECT_EQ(e["max_lock_hold_ns"], 41000);
+  EXPECT_EQ(e["lock_hold_total_ns"], 905000);
   EXPECT_EQ(e["max_scan_ns"], 7000000);
 }
 

@@ -182,6 +182,7 @@ Message FullInfo() {
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
   PutFullConfig(r);
   r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41'003, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_LOCK_HOLD_TOTAL_NS, 905'017, BUDDY_MON_A_PAD);
   r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7'000'011, BUDDY_MON_A_PAD);
   return r.Take();
 }

@@ -102,20 +102,21 @@ TEST(MonitorTest, TruncatedAttributeIsAnErrorNotAZero) {
 
 TEST(MonitorTest, MissingRequiredAttributeIsAnErrorNamingIt) {
   auto fake = ::buddyctl::testing::MakeFake();
-  // An info reply from a module that predates BUDDY_MON_A_MAX_SCAN_NS.
+  // An info reply from a module that predates BUDDY_MON_A_LOCK_HOLD_TOTAL_NS.
   NlReply r(kMonId, BUDDY_MON_CMD_GET_INFO);
   nla_put_u32(r.msg(), BUDDY_MON_A_ABI_VERSION, BUDDY_MON_GENL_VERSION);
   nla_put_string(r.msg(), BUDDY_MON_A_KERNEL_RELEASE, "6.1.0-56-amd64");
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, BUDDY_NR_ORDERS);
   ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_ADAPTIVE, 80);
   r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
   auto mon = Monitor::Open(fake);
   ASSERT_TRUE(mon.ok());
   auto info = mon->Info();
   ASSERT_FALSE(info.ok());
   EXPECT_THAT(std::string(info.status().message()),
-              ::testing::HasSubstr("info reply: BUDDY_MON_A_MAX_SCAN_NS is missing"));
+              ::testing::HasSubstr("info reply: BUDDY_MON_A_LOCK_HOLD_TOTAL_NS is missing"));
 }
 
 TEST(MonitorTest, MissingAttributeInANestIsAnErrorNotAZero) {
@@ -445,6 +446,7 @@ TEST(MonitorTest, InfoParses) {
   nla_put_u32(r.msg(), BUDDY_MON_A_NR_ORDERS, 11);
   ::buddyctl::testing::PutConfig(r, BUDDY_POLICY_OBSERVE, 20);
   r.PutU64Padded(BUDDY_MON_A_MAX_LOCK_HOLD_NS, 41000, BUDDY_MON_A_PAD);
+  r.PutU64Padded(BUDDY_MON_A_LOCK_HOLD_TOTAL_NS, 905000, BUDDY_MON_A_PAD);
   r.PutU64Padded(BUDDY_MON_A_MAX_SCAN_NS, 7000000, BUDDY_MON_A_PAD);
   fake->Reply(kMonId, BUDDY_MON_CMD_GET_INFO, {r.Take()});
   auto mon = Monitor::Open(fake);
@@ -457,6 +459,7 @@ TEST(MonitorTest, InfoParses) {
   EXPECT_EQ(info->config.policy, Policy::kObserve);
   EXPECT_EQ(info->config.threshold, 20u);
   EXPECT_EQ(info->max_lock_hold_ns, 41000u);
+  EXPECT_EQ(info->lock_hold_total_ns, 905000u);
   EXPECT_EQ(info->max_scan_ns, 7000000u);
 }
 

@@ -216,8 +216,10 @@ struct MonitorInfo {
   uint32_t nr_orders = 0;
   Config config;
   // What observing costs, since load or reset: the module's longest
-  // zone->lock hold (interrupts off) and its longest memmap scan.
+  // zone->lock hold (interrupts off), all its holds together, and its
+  // longest memmap scan.
   uint64_t max_lock_hold_ns = 0;
+  uint64_t lock_hold_total_ns = 0;
   uint64_t max_scan_ns = 0;
 };
 
