@@ -14,7 +14,13 @@
 . tests/integration/lib.sh
 load_monitor
 load_hot
-raw() { python3 tests/integration/genl_raw.py "$@"; }
+# Python resolves a script's path from / at start, which an unprivileged
+# user cannot do where the repository sits in a directory only root may
+# enter (a clone under mktemp -d): run the guest's own copy.
+cp tests/integration/genl_raw.py /tmp/genl_raw.py
+chmod 644 /tmp/genl_raw.py
+GENL_RAW=/tmp/genl_raw.py
+raw() { python3 "$GENL_RAW" "$@"; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 # uid 0 with one capability: the bounding set is all a root exec keeps.
 only() { cap=$1; shift; setpriv --bounding-set=-all,+"$cap" -- "$@"; }
@@ -34,7 +40,7 @@ for who in "only net_admin" nobody; do
 		   "buddy_hot $HOT_RUN" "buddy_hot $HOT_RELEASE" \
 		   "buddy_frag $FRAG_PIN" "buddy_frag $FRAG_RELEASE"; do
 		# shellcheck disable=SC2086
-		out=$($who python3 tests/integration/genl_raw.py $req)
+		out=$($who python3 "$GENL_RAW" $req)
 		case "$out" in errno=1\ *) ;; *) fail "$who: '$req' not refused with EPERM: $out" ;; esac
 	done
 	out=$($who "$BUDDYCTL" fragment release 2>&1) && fail "$who: fragment release succeeded"
@@ -64,8 +70,8 @@ only sys_admin "$BUDDYCTL" events --timeout 1s >/dev/null 2>&1 ||
 # ---- 3. PFNs in GET_ATTEMPTS --------------------------------------------------
 bctl hot run --order 3 --count 16 >/dev/null || fail "hot run failed"
 root=$(raw --attempts)
-anon=$(nobody python3 tests/integration/genl_raw.py --attempts)
-net=$(only net_admin python3 tests/integration/genl_raw.py --attempts)
+anon=$(nobody python3 "$GENL_RAW" --attempts)
+net=$(only net_admin python3 "$GENL_RAW" --attempts)
 note "attempts: root $root; nobody $anon; CAP_NET_ADMIN $net"
 case "$root" in attempts=16\ ok=1[0-9]\ nonzero_pfns=1[0-9]) ;; *) fail "root sees no PFNs: $root" ;; esac
 ok=${root#*ok=}; ok=${ok%% *}
@@ -79,7 +85,7 @@ a_root=$(ages "$BUDDYCTL" | sort -u | tr '\n' ' ')
 note "GET_FRAG age_ns, root: $a_root"
 [ "$a_root" = "0 " ] || fail "a privileged GET_FRAG was not computed for it: ages $a_root"
 sleep 1.2 # the snapshot, if any, has expired: the first request recomputes it
-nobody python3 tests/integration/genl_raw.py --frag-ages 4 > /tmp/ages.txt || fail "GET_FRAG failed: $(cat /tmp/ages.txt)"
+nobody python3 "$GENL_RAW" --frag-ages 4 > /tmp/ages.txt || fail "GET_FRAG failed: $(cat /tmp/ages.txt)"
 python3 - <<'PY' || fail "unprivileged GET_FRAG is not one shared snapshot"
 rows = [tuple(map(int, l.split())) for l in open("/tmp/ages.txt")]
 print("nobody, back to back: sent at +%s ms, age %s us" % (
@@ -97,7 +103,7 @@ perfmon=$(only perfmon "$BUDDYCTL" frag --json | pyjson "print(max(z['age_ns'] f
 
 # ---- 5. an unread GET_FRAG does not pin the module ----------------------------
 for who in nobody ""; do
-	$who python3 tests/integration/genl_raw.py --no-read buddy_monitor $GET_FRAG > /tmp/noread.out &
+	$who python3 "$GENL_RAW" --no-read buddy_monitor $GET_FRAG > /tmp/noread.out &
 	reader=$!
 	i=0
 	until grep -q sent /tmp/noread.out; do
