@@ -64,7 +64,7 @@ struct OrderStats {
   std::array<uint64_t, kNrPrios> compact_by_prio{};             // by buddy_compact_prio
   std::array<uint64_t, kNrCompactResults> compact_by_result{};  // by buddy_compact_result
   uint64_t compact_deferred = 0;
-  uint64_t raises = 0;  // tuner priority raises (TunerOrderStats::raises; JSON "adaptive")
+  uint64_t raises = 0;  // tuner priority raises (the same count as TunerOrderStats::raises)
   std::array<uint64_t, kNrMigratetypes> requests_by_mt{};
   std::array<uint64_t, kNrMigratetypes> failures_by_mt{};
 };
@@ -240,7 +240,7 @@ struct BackgroundStats {
   uint64_t triggers = 0;
   uint64_t ratelimited = 0;
   uint64_t blocks_gained = 0;
-  uint32_t last_unusable_pct = 0;  // JSON "last_frag_pct"
+  uint32_t last_unusable_pct = 0;
 };
 
 // The evacuate policy (modules/monitor/evacuate.c).
@@ -296,7 +296,7 @@ struct Event {
   std::optional<uint32_t> prio;
   std::optional<uint32_t> orig_prio;
   std::optional<uint32_t> result;
-  std::optional<uint32_t> unusable_pct;  // JSON "frag_pct"
+  std::optional<uint32_t> unusable_pct;
   std::optional<uint32_t> cpu;
   std::optional<uint32_t> pid;
   std::optional<std::string> comm;
