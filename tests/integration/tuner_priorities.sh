@@ -36,13 +36,15 @@ trial() {
 	bctl reset
 	echo "$hist" > "$T/trigger"
 	# kcompactd, woken by kswapd, often makes the blocks before the
-	# requester compacts itself: fragment and ask again (at most 3 rounds)
-	# until the kernel has reported at least one direct compaction.
-	for r in 1 2 3; do
+	# requester compacts itself: fragment and ask again, for more blocks
+	# each round (at most 6), until the kernel has reported at least one
+	# direct compaction. Three rounds of 10 once all went to kcompactd on
+	# 6.1-rt.
+	for r in 1 2 3 4 5 6; do
 		fragment
 		# More order-10 blocks than are free, so some must come from compaction.
 		free10=$(bctl frag --json | pyjson "print(sum(z['blocks_free'] for z in j['zones']))")
-		bctl hot run --order 10 --count $((free10 + 10)) --gfp retry > /tmp/hot.txt ||
+		bctl hot run --order 10 --count $((free10 + 10 * r)) --gfp retry > /tmp/hot.txt ||
 			fail "$1: hot run failed"
 		note "$1 round $r: $free10 free order-10 blocks; $(head -n1 /tmp/hot.txt)"
 		bctl hot release >/dev/null
