@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-matrix: yes
+# vm-smoke: yes
 # The monitor's per-order request counts agree with the kernel's own count of
 # kmem:mm_page_alloc events (a tracefs hist trigger) over the same interval.
 #

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-matrix: yes
+# vm-smoke: yes
 # vm-mem: 768M
 # vm-timeout: 600
 # The evacuate policy against the kernel's own view, on a fragmented heap:

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-matrix: yes
+# vm-smoke: yes
 # Drive a known number of allocations of given orders from inside the kernel
 # (high_order_test.ko) and check the monitor's counters moved by exactly that.
 # Orders 5, 7 and 9 are quiet in an idle guest (SLUB's slabs stop at order 3,

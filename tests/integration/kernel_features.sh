@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-matrix: yes
+# vm-smoke: yes
 # What this kernel gives the monitor, against what its config says:
 #  - latency capture hooks the allocator's entry under this kernel's name
 #    (__alloc_pages before 6.10, __alloc_pages_noprof from 6.10);

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-matrix: yes
+# vm-smoke: yes
 # vm-mem: 768M
 # vm-timeout: 600
 # The physical limit of the 4 MiB challenge (order-10 blocks holding only
