@@ -65,6 +65,9 @@ print(os.getpid())
 PY
 pid=$(cat /tmp/faulter.txt)
 note "faulting process $pid done; $(grep -E '^thp_fault_(alloc|fallback) ' /proc/vmstat | tr '\n' ' ')"
+# The faulter's events are sent by now; --timeout is the bound if it hung.
+sleep 2
+kill -INT "$text" "$json" 2>/dev/null
 wait "$text" || { restore; fail "buddyctl events (text) failed: $(cat /tmp/ev.txt.err)"; }
 wait "$json" || { restore; fail "buddyctl events --json failed: $(cat /tmp/ev.json.err)"; }
 restore
