@@ -5,8 +5,8 @@
 # allocate; every cycle must leave no hook behind (the kernel log is
 # checked by vm-run). The default is 8 on the matrix's first kernel (each
 # of the four kinds of cycle below twice) and 4 on the others (each once),
-# where the same hooks are patched on another build of the same code: CI
-# has an hour for all five kernels. tests/testbed/reload-soak runs it for hundreds of
+# which patch the same hooks in another build of the same code; CI has an
+# hour for all five kernels. tests/testbed/reload-soak runs hundreds of
 # cycles under multi-threaded TCG.
 . tests/integration/lib.sh
 first=$(awk '!/^#/ && NF { print $2; exit }' scripts/kernels)
