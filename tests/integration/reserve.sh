@@ -10,20 +10,28 @@
 #  - bad input (order 11, budget 0, a count over half of free memory, in
 #    the CLI and straight to the kernel) fails with a one-line error and
 #    leaves the configuration unchanged;
-#  - rmmod with the reserve active succeeds and leaks no pages: MemFree
-#    after rmmod is within 3 MiB of MemFree before the reserve was set (vm-run
-#    fails the test on any kernel warning).
+#  - rmmod with the reserve active succeeds and leaks no pages: free
+#    memory after rmmod is within 1 MiB of that before the reserve was
+#    set, a measure that sees 4 MiB held in a tmpfs file (vm-run fails
+#    the test on any kernel warning).
 . tests/integration/lib.sh
 
-# MemFree in kB once the page cache is dropped (the CLI and python read
-# files; cached pages would be counted as a loss) and the allocator's
-# per-CPU lists are drained by the drop. What is left between two reads is
-# slab and per-CPU noise, well under one order-10 block (4 MiB).
-memfree_kb() {
+# Free memory in kB once the page cache is dropped (the CLI and python
+# read files; cached pages would be counted as a loss): MemFree plus the
+# pages on the allocator's per-CPU lists (the count: lines of
+# /proc/zoneinfo), which are free but not in MemFree. The per-CPU lists
+# alone are not noise to allow for: on a 768 MiB guest their high mark is
+# about 5400 pages (21 MiB) per CPU, and measured, MemFree moved by 19 MiB
+# between two reads as they drained. What is left between two reads is
+# slab and page-table noise: under 100 kB in five runs on 6.1.
+free_kb() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 	sleep 1
-	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+	awk -v page_kb=$(($(getconf PAGESIZE) / 1024)) '
+		FILENAME == "/proc/meminfo" && $1 == "MemFree:" { free = $2 }
+		FILENAME == "/proc/zoneinfo" && $1 == "count:" { pcp += $2 }
+		END { print free + pcp * page_kb }' /proc/meminfo /proc/zoneinfo
 }
 rstat() { bctl reserve --json | pyjson "$1"; }
 
@@ -37,9 +45,9 @@ bctl fragment pin --percent 50 --sweep-percent 90 --seed 7 >/dev/null ||
 	fail "fragment pin failed"
 
 [ "$(rstat "print(j['config']['reserve_blocks'])")" = 0 ] || fail "the reserve is on at load"
-before_kb=$(memfree_kb)
+before_kb=$(free_kb)
 free0=$(rstat "print(j['reserve']['free_blocks'])")
-note "MemFree ${before_kb} kB, $free0 free order-10 blocks before the reserve"
+note "${before_kb} kB free, $free0 free order-10 blocks before the reserve"
 
 bctl reserve --order 10 --blocks 4 --budget-ms 200 >/dev/null || fail "reserve refused"
 i=0
@@ -139,12 +147,19 @@ case "$out" in errno=12\ *) ;; *) fail "a reserve over half of free memory: not 
 [ "$(rstat "print(j['reserve']['target'])")" = 4 ] || fail "the reserve is not active before rmmod"
 rmmod buddy_monitor || fail "rmmod with the reserve active failed"
 lsmod | grep -q '^buddy_monitor ' && fail "buddy_monitor still loaded"
-after_kb=$(memfree_kb)
-note "MemFree ${before_kb} kB before the reserve, ${after_kb} kB after rmmod"
-# A block the worker took and did not give back is 4096 kB; 3 MiB is
-# below that and above the slab and per-CPU list noise of a 2-CPU guest.
-[ "$after_kb" -ge $((before_kb - 3072)) ] ||
-	fail "MemFree fell by $((before_kb - after_kb)) kB across the reserve: pages leaked"
+after_kb=$(free_kb)
+note "${before_kb} kB free before the reserve, ${after_kb} kB after rmmod"
+# A block the worker took and did not give back is 4096 kB; the allowance
+# is well below that and ten times the noise.
+allow_kb=1024
+[ "$after_kb" -ge $((before_kb - allow_kb)) ] ||
+	fail "free memory fell by $((before_kb - after_kb)) kB across the reserve: pages leaked"
+# The measure sees such a loss: 4 MiB held by a tmpfs file.
+head -c 4M /dev/zero > /mnt/fill/probe || fail "cannot write a 4 MiB tmpfs file"
+held_kb=$(free_kb)
+note "${held_kb} kB free with 4 MiB in a tmpfs file"
+[ "$held_kb" -lt $((after_kb - allow_kb)) ] ||
+	fail "the free-memory measure missed 4 MiB held in a tmpfs file ($after_kb -> $held_kb kB)"
 bctl fragment release >/dev/null
 rm -rf /mnt/fill/*
 note ok
