@@ -215,6 +215,18 @@ class Tables(unittest.TestCase):
             self.assertIn("4 MiB challenge", out)
             self.assertNotIn("THP faults", out)
 
+    def test_out_outside_the_repository_is_refused_before_any_guest(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "results")
+            r = subprocess.run([sys.executable, os.path.join(CHALLENGE, "run"), "--reps", "1",
+                                "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertRegex(r.stderr.strip().splitlines()[-1],
+                             r"^run: error: --out .* is outside the repository")
+            self.assertEqual(r.stdout, "")
+            self.assertFalse(os.path.exists(out))
+
 
 if __name__ == "__main__":
     THP_FAULT = sys.argv.pop(1)
