@@ -11,6 +11,7 @@
 # The .debs come from tests/integration/host/packages (a CTest fixture).
 # vm-timeout: 2400
 # vm-mem: 2G
+# vm-mttcg: yes
 # host-setup: tests/integration/host/packages
 set -euo pipefail
 . tests/integration/lib.sh
@@ -72,6 +73,11 @@ ko=$(modinfo -n buddy_monitor) || fail "modprobe cannot find buddy_monitor"
 case "$ko" in /lib/modules/"$kver"/updates/dkms/*) ;; *) fail "buddy_monitor resolves to $ko, not DKMS's" ;; esac
 [ "$(modinfo -F vermagic buddy_monitor | cut -d' ' -f1)" = "$kver" ] || fail "vermagic is not $kver"
 
+# The build above ran on both vCPUs, each its own emulator thread (see
+# "# vm-mttcg" above). Every module load and unload below patches kernel
+# text, which that emulator can miss on a vCPU running the patched code:
+# one vCPU from here on, as the single-threaded emulator has.
+echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cannot take cpu1 offline"
 # 4. The module and the CLI from PATH.
 modprobe buddy_monitor || fail "modprobe buddy_monitor failed"
 [ "$(command -v buddyctl)" = /usr/bin/buddyctl ] || fail "buddyctl on PATH is $(command -v buddyctl)"
