@@ -27,6 +27,9 @@ KERNEL ?= $(shell awk '!/^\#/ && NF { print $$2; exit }' scripts/kernels)
 KRELEASE = $(eval KRELEASE := $$(shell scripts/fetch-kernel $(KERNEL) | tail -n1))$(KRELEASE)
 KDIR   ?= $(CURDIR)/$(BUILD)/kernels/$(KRELEASE)/root/usr/src/linux-headers-$(KRELEASE)
 JOBS   ?= 2
+# Tests run at once by make check and check-kernels: two guests side by side
+# (each keeps one host core busy), a test marked to run alone by itself.
+CHECK_JOBS ?= 2
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
 PREFIX ?= /usr/local
@@ -80,12 +83,12 @@ unit-check: test-config
 
 check: test-config
 	$(MAKE) all
-	BUDDYCTL_KERNEL=$(KERNEL) ctest --test-dir $(BUILD) --output-on-failure
+	BUDDYCTL_KERNEL=$(KERNEL) ctest --test-dir $(BUILD) --output-on-failure -j$(CHECK_JOBS)
 
 KERNELS ?=
 check-kernels: test-config
 	$(MAKE) userspace
-	scripts/check-kernels $(KERNELS)
+	CHECK_JOBS=$(CHECK_JOBS) scripts/check-kernels $(KERNELS)
 
 demo: deps-test all
 	BUDDYCTL_KERNEL=$(KERNEL) scripts/demo

@@ -1,6 +1,7 @@
 #!/bin/sh
 # vm-mem: 2G
 # vm-timeout: 500
+# vm-alone: yes
 # What reads and long requests cost, and that they can be stopped:
 #  1. with order-0 free lists far longer than BUDDY_FREE_WALK_CAP (a tmpfs
 #     of 8 KiB files with every other file deleted), GET_FRAG flags order 0

@@ -1,6 +1,7 @@
 #!/bin/sh
 # vm-mem: 768M
 # vm-timeout: 300
+# vm-alone: yes
 # Latency capture in duty cycles (latency-mode on --duty PCT): the hook on
 # the allocator's entry is registered for PCT % of every second and
 # unregistered for the rest, by the module's own work item.

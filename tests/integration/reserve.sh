@@ -2,6 +2,7 @@
 # vm-matrix: no (the block emptying it shares is in evacuate.sh, which is)
 # vm-mem: 768M
 # vm-timeout: 600
+# vm-alone: yes
 # The reserve on a fragmented heap:
 #  - `reserve --order 10 --blocks 4 --budget-ms 200`: within a few seconds
 #    the free count of order 10 is at least 4, and the worker emptied

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-alone: yes
 # slab_bench.ko on the stock (SLUB) kernel, a few iterations: the debugfs
 # interface answers, rejects bad input, and every microbenchmark reports
 # sane numbers (positive, ordered min <= median <= mean-ish, TSC ticks and
