@@ -7,7 +7,7 @@ BUDDYCTL_KCACHE=${BUDDYCTL_KCACHE:-$BUDDYCTL_BUILD/kernels}
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
-# The kernel matrix (scripts/kernels): "name release suite" per line.
+# The kernel matrix (scripts/kernels): "name release suite ci" per line.
 kernel_matrix() {
 	grep -v '^#' "$BUDDYCTL_ROOT/scripts/kernels" | grep .
 }

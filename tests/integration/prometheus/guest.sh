@@ -5,7 +5,7 @@
 # asks for, one file each in the shared directory WORK (repository-relative):
 #   ready            the exporter is up; then wait for go-workload
 #   s0.json s1.json  `buddyctl stats --json` with the guest's wall clock,
-#                    around a 60 s allocation workload (stress-ng)
+#                    around a 30 s allocation workload (stress-ng)
 #   fail-done        after pinning every 4 MiB block and 200 order-10
 #                    attempts that must fail
 #   reload-done      after rmmod and insmod of buddy_monitor
@@ -48,7 +48,7 @@ touch "$work/ready"
 
 wait_for go-workload
 snapshot s0.json
-stress-ng --vm 1 --vm-bytes 64M --fork 1 --timeout 60s --quiet || fail "stress-ng failed"
+stress-ng --vm 1 --vm-bytes 64M --fork 1 --timeout 30s --quiet || fail "stress-ng failed"
 snapshot s1.json
 note "workload done"
 

@@ -12,7 +12,7 @@
 # packaging/prometheus/buddyctl.rules.yml whose for: durations are cut to
 # 5 s (the expressions and thresholds are the shipped ones). Then, through
 # Prometheus' HTTP API:
-#   1. per-order request rates over a 60 s stress-ng workload agree with
+#   1. per-order request rates over a 30 s stress-ng workload agree with
 #      `buddyctl stats` taken in the guest at its start and end, within 10 %
 #      for every order with at least 600 requests in the window;
 #   2. the rules loaded and evaluate without error (/api/v1/rules);
