@@ -3,6 +3,7 @@
 # vm-smoke: yes
 # vm-mem: 768M
 # vm-timeout: 600
+# vm-alone: yes
 # The evacuate policy against the kernel's own view, on a fragmented heap:
 #  - its hook on try_to_compact_pages appears only once the policy is chosen
 #    and is gone after rmmod;
