@@ -46,7 +46,12 @@ def thp_run(policy, huge, limit, p50, p99, regions=40, agrees=True, source="kcor
             "run_s": 1.5}
 
 
-def four_mib_run(policy, rep, successes, limit):
+def four_mib_run(policy, rep, successes, limit, ok_ms=20.0, fail_ms=0.01):
+    # Successes take ok_ms each, the last one ten times that; failures fail_ms.
+    log = [{"index": i, "ok": i < successes, "pfn": i << 10,
+            "latency_ns": int(1e6 * (ok_ms * (10 if i == successes - 1 else 1)
+                                     if i < successes else fail_ms))}
+           for i in range(limit + 8)]
     return {"policy": policy, "rep": rep, "attempts": limit + 8, "successes": successes,
             "stop_reason": "attempts", "limit": limit,
             "physical_limit": {"recoverable_blocks": limit},
@@ -54,7 +59,8 @@ def four_mib_run(policy, rep, successes, limit):
             "latency_ns": {"first_success": 1e6, "p50": 2e6, "p99": 9e6, "max": 1e7},
             "work_per_block": {"compact_migrate_scanned": 10, "compact_free_scanned": 20,
                                "compact_isolated": 5, "pgmigrate_success": 4},
-            "compactions_by_order": [0] * 11, "slowpath_by_order": [0] * 11, "run_s": 10}
+            "compactions_by_order": [0] * 11, "slowpath_by_order": [0] * 11, "run_s": 10,
+            "attempt_log": log}
 
 
 class ThpLimit(unittest.TestCase):
@@ -153,6 +159,28 @@ class Tables(unittest.TestCase):
         for r in plain:
             r.pop("thp")
         self.assertEqual(with_thp, run.summarize(plain, ["stock", "evacuate-80"]))
+
+    def test_four_mib_latency_of_successes_and_failures_apart(self):
+        # Stock fails 10 of 18 in 10 us, evacuate 8 of 28 in 5 ms: all
+        # requests' p50 favours stock, the successes' p50 is the same.
+        rs = [four_mib_run("stock", 1, 10, 10), four_mib_run("evacuate-80", 1, 20, 20,
+                                                             fail_ms=5.0)]
+        s = run.summarize(rs, ["stock", "evacuate-80"])
+        self.assertAlmostEqual(s["stock"]["ok_p50_ms"]["mean"], 20.0)
+        self.assertAlmostEqual(s["evacuate-80"]["ok_p50_ms"]["mean"], 20.0)
+        # p99 of ten successes, one of them 200 ms: 20 + 0.91 * 180.
+        self.assertAlmostEqual(s["stock"]["ok_p99_ms"]["mean"], 20 + 0.91 * 180)
+        self.assertAlmostEqual(s["stock"]["fail_p50_ms"]["mean"], 0.01)
+        self.assertAlmostEqual(s["evacuate-80"]["fail_p50_ms"]["mean"], 5.0)
+        out = io.StringIO()
+        run.print_table(s, out)
+        head, stock = out.getvalue().splitlines()[:2]
+        for col in ("ok p50", "ok p99", "fail p50"):
+            self.assertIn(col, head)
+        self.assertEqual(stock.split()[-6:-3], ["20.0", "184", "0.01"])
+        # A policy without failures has no failure latency.
+        s = run.summarize([four_mib_run("evacuate-80", 1, 28, 20)], ["evacuate-80"])
+        self.assertIsNone(s["evacuate-80"]["fail_p50_ms"]["mean"])
 
     def test_table(self):
         out = io.StringIO()
