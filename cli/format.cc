@@ -231,9 +231,10 @@ void PrintTunerStats(std::ostream& out, const TunerStats& t) {
   const EvacuatorStats& e = t.evacuator;
   out << absl::StrFormat(
       "evacuator: %u requests, %u blocks emptied of %u tried (%u pages moved, %u refused), "
-      "%u without candidate, %u low memory, %u busy, %u scans, %.1f ms\n",
+      "%u without candidate, %u low memory, %u busy, %u failed without compaction, %u scans, "
+      "%.1f ms\n",
       e.requests, e.blocks, e.attempts, e.pages_moved, e.failures, e.no_candidate, e.low_memory,
-      e.busy, e.scans, static_cast<double>(e.time_ns) / 1e6);
+      e.busy, e.not_compacted, e.scans, static_cast<double>(e.time_ns) / 1e6);
   const ReserveStats& r = t.reserve;
   out << absl::StrFormat(
       "reserve: %u of %u free blocks of order %u, %u blocks emptied of %u tried (%u pages moved, "

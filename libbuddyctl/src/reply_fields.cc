@@ -317,6 +317,12 @@ const FieldTable<EvacuatorStats>& EvacuatorStatsFields() {
                     CounterBy("buddyctl_evacuate_declined_total", nullptr, "reason", "low_memory")),
        BUDDYCTL_ROW(BUDDY_MON_VA_BUSY, &EvacuatorStats::busy, "busy", nullptr,
                     CounterBy("buddyctl_evacuate_declined_total", nullptr, "reason", "busy")),
+       BUDDYCTL_ROW(BUDDY_MON_VA_NOT_COMPACTED, &EvacuatorStats::not_compacted, "not_compacted",
+                    nullptr,
+                    Counter("buddyctl_evacuate_not_compacted_total",
+                            "Requests the evacuator failed without calling the kernel's "
+                            "compaction: no block could be emptied anywhere, or the kernel "
+                            "seals the function.")),
        BUDDYCTL_ROW(
            BUDDY_MON_VA_TIME_NS, &EvacuatorStats::time_ns, "time_ns", nullptr,
            Counter("buddyctl_evacuate_seconds_total",

@@ -20,6 +20,7 @@ struct bm_evac_counts {
 	u64 no_candidate;
 	u64 low_memory;
 	u64 busy;
+	u64 not_compacted;	/* failed, the kernel's compaction not called */
 	u64 time_ns;
 };
 
@@ -34,7 +35,9 @@ int bm_evac_enable(const char **why);
  * node @nid that @gfp allows (the highest that has one) and free it whole:
  * the step the request path and the reserve worker (reserve.c) share.
  * One caller at a time; it never waits for another: -EBUSY then. Else
- * -ENOENT (no candidate), -ENOMEM (the free-memory guard), the refusal of
+ * -ENOENT (no block of those zones holds only free and movable pages),
+ * -EAGAIN (none but blocks refused in the last seconds, which are not
+ * tried again yet), -ENOMEM (the free-memory guard), the refusal of
  * alloc_contig_range(), or 0. @d counts what happened (not requests).
  * Sleeps.
  */

@@ -607,6 +607,8 @@ static int bm_put_evacuator(struct sk_buff *skb)
 			   bm_put_u64(skb, BUDDY_MON_VA_NO_CANDIDATE, c.no_candidate, pad) ||
 			   bm_put_u64(skb, BUDDY_MON_VA_LOW_MEMORY, c.low_memory, pad) ||
 			   bm_put_u64(skb, BUDDY_MON_VA_BUSY, c.busy, pad) ||
+			   bm_put_u64(skb, BUDDY_MON_VA_NOT_COMPACTED,
+				      c.not_compacted, pad) ||
 			   bm_put_u64(skb, BUDDY_MON_VA_TIME_NS, c.time_ns, pad));
 }
 

@@ -533,6 +533,7 @@ enum buddy_mon_evacuator_attr {
 	BUDDY_MON_VA_BUSY,		/* u64 requests left to compaction: evacuator busy */
 	BUDDY_MON_VA_TIME_NS,		/* u64 time spent scanning and emptying blocks */
 	BUDDY_MON_VA_PAD,
+	BUDDY_MON_VA_NOT_COMPACTED,	/* u64 requests it failed without compacting */
 	__BUDDY_MON_VA_LAST
 };
 

@@ -9,9 +9,11 @@
 #    and is gone after rmmod;
 #  - at threshold 0 every direct compaction the tuner decides on is handed
 #    to the evacuator (requests == decisions), and the kernel's compaction
-#    tracepoint fires only for the ones it passed back (requests - blocks),
-#    or never where indirect branch tracking seals try_to_compact_pages
-#    (the policy then fails what it cannot serve without compacting);
+#    tracepoint fires exactly for the ones it passed back (requests - blocks
+#    - not_compacted): it fails a request without compacting where no block
+#    could be emptied anywhere (so the requests beyond the limit do, when
+#    the run took every recoverable block) and everywhere indirect branch
+#    tracking seals try_to_compact_pages;
 #  - each emptied block went to a request (order-10 successes >= blocks);
 #  - with pinned blocks in the way it gets at least as many blocks as the
 #    kernel's own compaction on the same scenario (within 2 where the hot
@@ -90,15 +92,24 @@ assert e["requests"] == decisions, "requests %d != tuner decisions %d" % (e["req
 assert e["attempts"] == e["blocks"] + e["failures"], e
 assert e["requests"] == e["blocks"] + e["failures"] + e["no_candidate"] + e["low_memory"] + e["busy"], e
 # Every request the evacuator did not satisfy went to the real compaction,
-# which the kernel's tracepoint reports; satisfied ones never compacted.
-# Where the real function cannot be called, none compacted.
-fallback = 0 if sealed else e["requests"] - e["blocks"]
+# which the kernel's tracepoint reports, unless it failed the request
+# without (not_compacted); satisfied ones never compacted. Where the real
+# function cannot be called, none compacted.
+fallback = e["requests"] - e["blocks"] - e["not_compacted"]
 assert compactions == fallback, \
-    "kernel compactions %d != %d (requests %d, blocks %d, sealed %s)" % (
-        compactions, fallback, e["requests"], e["blocks"], sealed)
+    "kernel compactions %d != %d (requests %d, blocks %d, not compacted %d, sealed %s)" % (
+        compactions, fallback, e["requests"], e["blocks"], e["not_compacted"], sealed)
+if sealed:
+    assert e["not_compacted"] == e["requests"] - e["blocks"], e
+else:
+    assert e["not_compacted"] <= e["no_candidate"], e
 assert ok(evac) >= e["blocks"], "successes %d < blocks emptied %d" % (ok(evac), e["blocks"])
 recoverable = sum(z["blocks_recoverable"] for z in load("evacuate.frag.json")["zones"])
 stop = evac["status"]["stop_reason"]
+# Past the limit nothing is left to empty, and compaction (which moves only
+# movable pages) could not free a block either: failed without it.
+assert stop == "mem_floor" or e["not_compacted"] >= 1, \
+    "every recoverable block taken, yet no request past them failed without compacting: %s" % e
 print("[evacuate] stock stopped by %s, evacuate by %s; %d recoverable blocks before"
       % (stock["status"]["stop_reason"], stop, recoverable))
 # Where the hot test's memory floor ended both runs, each took what the

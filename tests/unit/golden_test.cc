@@ -216,6 +216,7 @@ Message FullTuner(Values& v) {
                    BUDDY_MON_VA_NO_CANDIDATE, BUDDY_MON_VA_LOW_MEMORY, BUDDY_MON_VA_BUSY}) {
     nla_put_u64(r.msg(), type, v.Next());
   }
+  nla_put_u64(r.msg(), BUDDY_MON_VA_NOT_COMPACTED, 509);
   nla_put_u64(r.msg(), BUDDY_MON_VA_TIME_NS, 4'005'648'371);
   nla_nest_end(r.msg(), ev);
   nlattr* rs = nla_nest_start(r.msg(), BUDDY_MON_A_RESERVE);

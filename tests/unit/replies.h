@@ -167,6 +167,7 @@ inline Message TunerReply(bool with_evacuator = true, bool with_reserve = true) 
     nla_put_u64(r.msg(), BUDDY_MON_VA_NO_CANDIDATE, 0);
     nla_put_u64(r.msg(), BUDDY_MON_VA_LOW_MEMORY, 1);
     nla_put_u64(r.msg(), BUDDY_MON_VA_BUSY, 0);
+    nla_put_u64(r.msg(), BUDDY_MON_VA_NOT_COMPACTED, 0);
     nla_put_u64(r.msg(), BUDDY_MON_VA_TIME_NS, 4005648370ULL);
     nla_nest_end(r.msg(), ev);
   }

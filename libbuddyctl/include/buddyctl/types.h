@@ -254,6 +254,7 @@ struct EvacuatorStats {
   uint64_t no_candidate = 0;  // requests that found no emptiable block
   uint64_t low_memory = 0;    // requests refused by the free-memory guard
   uint64_t busy = 0;          // requests left to compaction: evacuator busy
+  uint64_t not_compacted = 0; // requests it failed without the kernel's compaction
   uint64_t time_ns = 0;       // time spent scanning and emptying blocks
 };
 
