@@ -112,6 +112,10 @@ def collect_thp(d, policy, seed, compact_s, run_s):
         "slowpath_by_order": [per_order[o].get("slowpath", 0) for o in range(11)],
         "compactions_by_order": [per_order[o].get("compact_attempts", 0) for o in range(11)],
         "tuner": load(d, "tuner.json"),
+        # What the tuner and the reserve did from the module's load to the
+        # workload (the counters are reset before it): the reserve's
+        # preparation, and its CPU time, are here.
+        "tuner_before": load(d, "tuner_before.json"),
         "compact_memory_s": float(compact_s),
         "run_s": float(run_s),
     }
@@ -189,6 +193,10 @@ def main():
         "compactions_by_order": [per_order[o].get("compact_attempts", 0) for o in range(11)],
         "compactions_by_prio_order10": per_order[10].get("compact_by_prio"),
         "tuner": load(d, "tuner.json"),
+        # What the tuner and the reserve did from the module's load to the
+        # workload (the counters are reset before it): the reserve's
+        # preparation, and its CPU time, are here.
+        "tuner_before": load(d, "tuner_before.json"),
         "compact_memory_s": float(compact_s),
         "run_s": float(run_s),
         "attempt_log": attempts,

@@ -14,6 +14,12 @@
 #   reserve-8      evacuate-80 plus the reserve: a background worker keeps
 #                  8 free blocks of the workload's order (10, or 9 for
 #                  THP) ready, set before the fill as a user would at boot
+#                  (the default budget, 100 ms of worker time a second)
+#   reserve-half   the same with the largest reserve buddyctl accepts,
+#                  half of the free memory at that moment, and the largest
+#                  budget, 1000 ms a second: what the reserve does when it
+#                  is sized for the whole demand (its CPU time before the
+#                  workload is in the record's tuner_before)
 #
 # The scenario (identical for every policy, same seed):
 #   1. fill a tmpfs with 256 KiB files until MemAvailable is LEAVE_PCT% of
@@ -69,7 +75,16 @@ reserve-*)
 	$b set-threshold 80
 	reserve_order=10
 	[ "$WORKLOAD" = 4mib ] || reserve_order=9
-	$b reserve --order "$reserve_order" --blocks "${policy#reserve-}" >/dev/null
+	reserve_blocks=${policy#reserve-} reserve_budget=100
+	if [ "$policy" = reserve-half ]; then
+		# What bm_res_check_size() accepts: blocks << order <= free / 2.
+		free_pages=$(awk '/^MemFree:/ { print int($2 / 4) }' /proc/meminfo)
+		reserve_blocks=$((free_pages / 2 >> reserve_order))
+		reserve_budget=1000
+	fi
+	$b reserve --order "$reserve_order" --blocks "$reserve_blocks" \
+		--budget-ms "$reserve_budget" >/dev/null
+	log "reserve: $reserve_blocks blocks of order $reserve_order, $reserve_budget ms a second"
 	;;
 *) echo "unknown policy $policy" >&2; exit 2 ;;
 esac
@@ -138,6 +153,7 @@ mem_mib = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith(
 print(min(regions, mem_mib // 2))
 PY
 )
+	$b tuner-stats --json > "$tmp/tuner_before.json"
 	$b reset
 	log "faulting $regions 2 MiB regions with MADV_HUGEPAGE"
 	cat /proc/vmstat > "$tmp/vmstat_before"
@@ -164,6 +180,7 @@ python3 scripts/limit_scan.py > "$tmp/limit_scan.json" 2>/dev/null || echo '{}' 
 $b frag --json > "$tmp/frag_before.json"
 cat /proc/vmstat > "$tmp/vmstat_before"
 cat /proc/meminfo > "$tmp/meminfo_before"
+$b tuner-stats --json > "$tmp/tuner_before.json"
 $b reset
 attempts=$(python3 - "$tmp/frag_before.json" <<'PY'
 import json, sys

@@ -98,7 +98,8 @@ class CollectThp(unittest.TestCase):
                 "vmstat_after": "thp_fault_alloc 13\nthp_fault_fallback 2\ncompact_stall 4\n",
                 "stats.json": json.dumps({"orders": [{"order": o, "slowpath": o}
                                                      for o in range(11)]}),
-                "tuner.json": "{}", "config.json": "{}", "fill.json": "{}", "pin.json": "{}",
+                "tuner.json": "{}", "tuner_before.json": '{"reserve": {"cpu_ns": 7}}',
+                "config.json": "{}", "fill.json": "{}", "pin.json": "{}",
             }
             for name, text in files.items():
                 with open(os.path.join(d, name), "w") as f:
@@ -121,6 +122,7 @@ class CollectThp(unittest.TestCase):
         self.assertEqual(r["fault_us"], t["fault_us"])
         self.assertEqual(r["compaction_work"]["compact_stall"], 1)
         self.assertEqual(r["run_s"], 2.5)
+        self.assertEqual(r["tuner_before"], {"reserve": {"cpu_ns": 7}})
 
 
 class Tables(unittest.TestCase):
@@ -177,10 +179,27 @@ class Tables(unittest.TestCase):
         head, stock = out.getvalue().splitlines()[:2]
         for col in ("ok p50", "ok p99", "fail p50"):
             self.assertIn(col, head)
-        self.assertEqual(stock.split()[-6:-3], ["20.0", "184", "0.01"])
+        self.assertEqual(stock.split()[-7:-4], ["20.0", "184", "0.01"])
+        # Runs recorded before the reserve's preparation was kept show "-".
+        self.assertEqual(stock.split()[-1], "-")
         # A policy without failures has no failure latency.
         s = run.summarize([four_mib_run("evacuate-80", 1, 28, 20)], ["evacuate-80"])
         self.assertIsNone(s["evacuate-80"]["fail_p50_ms"]["mean"])
+
+    def test_reserve_preparation_time(self):
+        rs = [four_mib_run("reserve-half", 1, 20, 20), four_mib_run("reserve-half", 2, 20, 20)]
+        rs[0]["tuner_before"] = {"reserve": {"cpu_ns": 4_000_000_000}}
+        rs[1]["tuner_before"] = {"reserve": {"cpu_ns": 6_000_000_000}}
+        rs[0]["thp"] = thp_run("reserve-half", 30, 40, 100.0, 900.0)
+        rs[0]["thp"]["tuner_before"] = {"reserve": {"cpu_ns": 3_500_000_000}}
+        s = run.summarize(rs, ["reserve-half"])
+        self.assertAlmostEqual(s["reserve-half"]["reserve_cpu_s"]["mean"], 5.0)
+        out = io.StringIO()
+        run.print_table(s, out)
+        self.assertEqual(out.getvalue().splitlines()[1].split()[-1], "5.0±1.4")
+        out = io.StringIO()
+        run.print_thp_table(run.summarize_thp(rs, ["reserve-half"]), out)
+        self.assertEqual(out.getvalue().splitlines()[1].split()[-1], "3.5")
 
     def test_table(self):
         out = io.StringIO()
