@@ -159,6 +159,9 @@ static struct {
 } bm_evac_recent[BM_EVAC_RECENT];
 static unsigned int bm_evac_recent_next;
 
+/* When a request last found the mutex taken (jiffies, 0 never). */
+static unsigned long bm_evac_refused_at;
+
 static DEFINE_SPINLOCK(bm_evac_lock);	/* the counters */
 static struct bm_evac_counts bm_evac_cnt;
 
@@ -324,8 +327,20 @@ out:
 static int bm_evac_one(gfp_t gfp, unsigned int order,
 		       struct bm_evac_counts *d)
 {
+	int ret;
+
 	d->requests++;
-	return bm_evac_empty_block(numa_node_id(), gfp, order, d);
+	ret = bm_evac_empty_block(numa_node_id(), gfp, order, d);
+	if (d->busy)
+		WRITE_ONCE(bm_evac_refused_at, jiffies ?: 1);
+	return ret;
+}
+
+bool bm_evac_request_refused_within(unsigned int ms)
+{
+	unsigned long at = READ_ONCE(bm_evac_refused_at);
+
+	return at && time_before(jiffies, at + msecs_to_jiffies(ms));
 }
 
 static void bm_evac_account(const struct bm_evac_counts *d)

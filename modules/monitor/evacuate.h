@@ -44,6 +44,12 @@ int bm_evac_enable(const char **why);
 int bm_evac_empty_block(int nid, gfp_t gfp, unsigned int order,
 			struct bm_evac_counts *d);
 
+/*
+ * Did a request find the evacuator taken (by the reserve worker) in the
+ * last @ms milliseconds? The worker yields to requests with it.
+ */
+bool bm_evac_request_refused_within(unsigned int ms);
+
 void bm_evac_read(struct bm_evac_counts *c);
 void bm_evac_reset(void);
 /* Removes the hook and waits for redirected calls; before the probes go. */

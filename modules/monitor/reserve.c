@@ -29,7 +29,14 @@
  * served makes the worker stop its round ("busy") and come back next
  * period, and a round never holds the mutex between two blocks, so
  * requests are never kept waiting for more than one block either (they
- * fall back to compaction while it is held, as before).
+ * fall back to compaction while it is held, as before). Requests come
+ * first: once one has found the mutex taken, the worker starts no block
+ * for BM_RES_YIELD_MS ("busy" too). Without that, a reserve larger than
+ * the workload left free held the mutex through most THP runs: in 6 of
+ * 10, 317 to 508 of the 323 to 518 faults that asked the evacuate policy
+ * for a block found it taken, and over all 10 the policy emptied a block
+ * for 1 to 15 % of the faults that asked, against 10 to 35 % without a
+ * reserve.
  *
  * Budget. The user gives the worker B ms per second. A window of one
  * second accumulates the time of the rounds that ran in it; a round stops
@@ -73,6 +80,9 @@
 #include "monitor/evacuate.h"
 #include "monitor/reserve.h"
 #include "monitor/stats.h"
+
+/* How long the worker leaves the evacuator to requests once one waited. */
+#define BM_RES_YIELD_MS	1000
 
 static void bm_res_work_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(bm_res_work, bm_res_work_fn);
@@ -203,6 +213,8 @@ static int bm_res_round(unsigned int order, unsigned int target, u64 t0,
 				return -1;
 			if (bm_res_window_used + (ktime_get_ns() - t0) >= budget_ns)
 				return BUDDY_RESERVE_PAUSE_BUDGET;
+			if (bm_evac_request_refused_within(BM_RES_YIELD_MS))
+				return BUDDY_RESERVE_PAUSE_BUSY;
 			memset(&e, 0, sizeof(e));
 			/* The highest zone first, as a movable request would. */
 			bm_evac_empty_block(nid, GFP_HIGHUSER_MOVABLE, eorder, &e);

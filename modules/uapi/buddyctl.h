@@ -260,7 +260,7 @@ enum buddy_reserve_pause {
 	BUDDY_RESERVE_PAUSE_RECLAIM,	/* the system is reclaiming */
 	BUDDY_RESERVE_PAUSE_BUDGET,	/* the time budget of this second is spent */
 	BUDDY_RESERVE_PAUSE_NO_CANDIDATE,	/* no block holds only free and movable pages */
-	BUDDY_RESERVE_PAUSE_BUSY,	/* the evacuator was serving a request */
+	BUDDY_RESERVE_PAUSE_BUSY,	/* a request had the evacuator, lately */
 	BUDDY_RESERVE_NR_PAUSES
 };
 
