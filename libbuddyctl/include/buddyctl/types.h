@@ -245,17 +245,17 @@ struct BackgroundStats {
 
 // The evacuate policy (modules/monitor/evacuate.c).
 struct EvacuatorStats {
-  uint64_t requests = 0;      // direct compactions handed to the evacuator
-  uint64_t scans = 0;         // memmap scans for candidate blocks
-  uint64_t attempts = 0;      // blocks it tried to empty
-  uint64_t blocks = 0;        // blocks emptied and freed whole
-  uint64_t failures = 0;      // attempts alloc_contig_range refused
-  uint64_t pages_moved = 0;   // in-use pages in the emptied blocks
-  uint64_t no_candidate = 0;  // requests that found no emptiable block
-  uint64_t low_memory = 0;    // requests refused by the free-memory guard
-  uint64_t busy = 0;          // requests left to compaction: evacuator busy
-  uint64_t not_compacted = 0; // requests it failed without the kernel's compaction
-  uint64_t time_ns = 0;       // time spent scanning and emptying blocks
+  uint64_t requests = 0;       // direct compactions handed to the evacuator
+  uint64_t scans = 0;          // memmap scans for candidate blocks
+  uint64_t attempts = 0;       // blocks it tried to empty
+  uint64_t blocks = 0;         // blocks emptied and freed whole
+  uint64_t failures = 0;       // attempts alloc_contig_range refused
+  uint64_t pages_moved = 0;    // in-use pages in the emptied blocks
+  uint64_t no_candidate = 0;   // requests that found no emptiable block
+  uint64_t low_memory = 0;     // requests refused by the free-memory guard
+  uint64_t busy = 0;           // requests left to compaction: evacuator busy
+  uint64_t not_compacted = 0;  // requests it failed without the kernel's compaction
+  uint64_t time_ns = 0;        // time spent scanning and emptying blocks
 };
 
 // Whether a reserve of `blocks` blocks of `order` fits in half of
