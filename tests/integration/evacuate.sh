@@ -107,8 +107,10 @@ assert ok(evac) >= e["blocks"], "successes %d < blocks emptied %d" % (ok(evac), 
 recoverable = sum(z["blocks_recoverable"] for z in load("evacuate.frag.json")["zones"])
 stop = evac["status"]["stop_reason"]
 # Past the limit nothing is left to empty, and compaction (which moves only
-# movable pages) could not free a block either: failed without it.
-assert stop == "mem_floor" or e["not_compacted"] >= 1, \
+# movable pages) could not free a block either: failed without it. Unless
+# a block was refused: for a few seconds it is skipped, not absent, and a
+# request then goes to compaction, which may still free it.
+assert stop == "mem_floor" or e["failures"] or e["not_compacted"] >= 1, \
     "every recoverable block taken, yet no request past them failed without compacting: %s" % e
 print("[evacuate] stock stopped by %s, evacuate by %s; %d recoverable blocks before"
       % (stock["status"]["stop_reason"], stop, recoverable))
