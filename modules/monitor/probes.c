@@ -199,47 +199,86 @@ static void bm_slow_consume(struct page *page, unsigned int order,
 
 /* ---- tracepoint probes -------------------------------------------------- */
 
-/* TP_PROTO(struct page *page, unsigned int order, gfp_t gfp_flags, int migratetype) */
-static void bm_probe_page_alloc(void *data, struct page *page,
-				unsigned int order, gfp_t gfp, int migratetype)
+/*
+ * One completed request in this CPU's block. Inlined into the probe: on
+ * the allocator's fast path it is a handful of increments, and nothing
+ * that needs a stack frame.
+ */
+static __always_inline void bm_count_alloc(bool ok, unsigned int order,
+					   unsigned int mt, struct bm_slow_hit hit)
 {
-	struct bm_slow_hit hit = { 0 };
-	unsigned int mt;
-	struct bm_core *c;
+	struct bm_core *c = bm_core_begin();
 
-	if (unlikely(order >= BM_ORDERS))
-		return;
-	bm_lat_complete(order);
-	mt = bm_mt_to_uapi(migratetype);
-	if (unlikely(atomic_read(&bm_slow_pending)))
-		bm_slow_consume(page, order, &hit);
-
-	c = bm_core_begin();
-	if (page)
+	if (ok)
 		c->c.success[order]++;
 	else
 		c->c.failure[order]++;
 	if (likely(mt < BM_MTS)) {
 		c->c.mt_req[order][mt]++;
-		if (!page)
+		if (!ok)
 			c->c.mt_fail[order][mt]++;
 	}
-	c->c.slowpath[order] += hit.slow;
-	c->c.compact_reqs[order] += hit.compacted;
-	bm_core_end(c);
-
-	if (unlikely(!page) && bm_events_wanted()) {
-		struct bm_event ev = {
-			.type = BUDDY_EV_ALLOC_FAIL,
-			.fields = BM_EVF_ORDER | BM_EVF_GFP | BM_EVF_MT |
-				  BM_EVF_TASK,
-			.order = order,
-			.gfp = (__force u32)gfp,
-			.mt = mt,
-		};
-
-		bm_event_emit(&ev);
+	if (hit.slow) {
+		c->c.slowpath[order]++;
+		c->c.compact_reqs[order] += hit.compacted;
 	}
+	bm_core_end(c);
+}
+
+/* A failure's event: its own frame, off every other path. */
+static noinline void bm_alloc_failed_event(unsigned int order, gfp_t gfp,
+					   unsigned int mt)
+{
+	struct bm_event ev = {
+		.type = BUDDY_EV_ALLOC_FAIL,
+		.fields = BM_EVF_ORDER | BM_EVF_GFP | BM_EVF_MT | BM_EVF_TASK,
+		.order = order,
+		.gfp = (__force u32)gfp,
+		.mt = mt,
+	};
+
+	bm_event_emit(&ev);
+}
+
+/*
+ * Everything but the common case: latency capture on, a slow-path entry
+ * waiting to be matched, or a failure. Out of line, so the common case
+ * needs neither calls nor saved registers.
+ */
+static noinline void bm_probe_page_alloc_full(struct page *page,
+					      unsigned int order, gfp_t gfp,
+					      int migratetype)
+{
+	unsigned int mt = bm_mt_to_uapi(migratetype);
+	struct bm_slow_hit hit = { 0 };
+
+	bm_lat_complete(order);
+	if (atomic_read(&bm_slow_pending))
+		bm_slow_consume(page, order, &hit);
+	bm_count_alloc(!!page, order, mt, hit);
+	if (!page && bm_events_wanted())
+		bm_alloc_failed_event(order, gfp, mt);
+}
+
+/*
+ * TP_PROTO(struct page *page, unsigned int order, gfp_t gfp_flags, int migratetype)
+ * Runs on every allocation. The common case, a success with no slow-path
+ * entry waiting and latency capture off, is a few increments of this
+ * CPU's counters: what a probe costs beyond the tracepoint's own call.
+ */
+static void bm_probe_page_alloc(void *data, struct page *page,
+				unsigned int order, gfp_t gfp, int migratetype)
+{
+	static const struct bm_slow_hit fast = { 0 };
+
+	if (unlikely(order >= BM_ORDERS))
+		return;
+	if (unlikely(!page || atomic_read(&bm_slow_pending) ||
+		     static_branch_unlikely(&bm_lat_key))) {
+		bm_probe_page_alloc_full(page, order, gfp, migratetype);
+		return;
+	}
+	bm_count_alloc(true, order, bm_mt_to_uapi(migratetype), fast);
 }
 
 /*
