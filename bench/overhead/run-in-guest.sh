@@ -22,10 +22,15 @@
 #      that increments one per-CPU counter, the floor under any counter
 #      built on that tracepoint (B over F is what the monitor's own probe
 #      adds)
+#   G  no monitor, tp_floor.ko entry=<the allocator's entry>: the same
+#      one-increment body as an ftrace callback on the function latency
+#      capture hooks, the floor under any capture with that hook
+#   H  the same with clock=1: the callback also reads local_clock(), as
+#      any hook that times must (H over G is one clock read)
 #
-# The variants alternate A B C D E F A B C D E F ... for ROUNDS rounds in this one
-# boot, so slow drifts of the (shared, emulated) machine hit all of them
-# alike. Only the ratios to A within this run mean anything: under TCG the
+# The variants alternate A B C ... H A B C ... H for ROUNDS rounds in this
+# one boot, so slow drifts of the (shared, emulated) machine hit all of
+# them alike. Only the ratios to A within this run mean anything: under TCG the
 # absolute times are inflated several times over. For each variant and
 # order it prints the median over the rounds of the per-run figure (below)
 # in ns and cycles per pair, what that adds to A's median, the ratio to A's
@@ -42,8 +47,8 @@
 # loaded with the latency parameters as asked and its ftrace hook on
 # __alloc_pages (enabled_functions) in C, never in B, and in E at some
 # samples and not at others (polled for up to 3 s: the cycle runs); D must
-# show bpftrace's map counting at least the pairs it timed, F its probe
-# called at least once per timed pair.
+# show bpftrace's map counting at least the pairs it timed, F, G and H
+# their hook called at least once per timed pair.
 # A variant whose module or tool is missing is skipped with the reason.
 # Exit status: 0 when every variant that ran passed its checks (targets
 # missed are reported, not failed: under TCG they are indicative only).
@@ -223,16 +228,33 @@ variant_D() {
 		"$work/bt.out" >&2 || die "D: bpftrace did not count the timed pairs"
 }
 
-variant_F() {
-	local v=F r=$1 hits
-	! monitor_loaded || die "F: buddy_monitor is loaded"
-	insmod "$FLOOR_KO" || die "F: insmod $FLOOR_KO failed"
-	measure F "$r"
-	hits=$(cat /sys/module/tp_floor/parameters/hits) || die "F: tp_floor's hits missing"
+# floor_variant VARIANT ROUND [INSMOD ARGS]: tp_floor.ko loaded, timed, its
+# hook's calls checked against the pairs, unloaded.
+floor_variant() {
+	local v=$1 r=$2 hits
+	shift 2
+	! monitor_loaded || die "$v: buddy_monitor is loaded"
+	insmod "$FLOOR_KO" "$@" || die "$v: insmod $FLOOR_KO $* failed"
+	measure "$v" "$r"
+	hits=$(cat /sys/module/tp_floor/parameters/hits) || die "$v: tp_floor's hits missing"
 	[ "$hits" -ge $((ITERS0 + ITERS3)) ] ||
-		die "F: the probe ran $hits times for $((ITERS0 + ITERS3)) timed pairs"
-	rmmod tp_floor || die "F: rmmod tp_floor failed"
+		die "$v: the hook ran $hits times for $((ITERS0 + ITERS3)) timed pairs"
+	rmmod tp_floor || die "$v: rmmod tp_floor failed"
 }
+variant_F() { floor_variant F "$1"; }
+# The allocator's entry as this kernel names it (the monitor's candidates).
+alloc_entry() {
+	local f
+	for f in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages; do
+		if grep -qx "$f" /sys/kernel/tracing/available_filter_functions; then
+			echo "$f"
+			return
+		fi
+	done
+	die "G: no allocator entry in available_filter_functions"
+}
+variant_G() { floor_variant G "$1" entry="$(alloc_entry)"; }
+variant_H() { floor_variant H "$1" entry="$(alloc_entry)" clock=1; }
 
 main() {
 # Which variants can run here, and why not otherwise.
@@ -252,9 +274,9 @@ else
 fi
 [ ! -f "$MONITOR" ] || variants="$variants E"
 if [ -f "$FLOOR_KO" ]; then
-	variants="$variants F"
+	variants="$variants F G H"
 else
-	echo "F $FLOOR_KO not built" >> "$work/skipped"
+	printf '%s %s not built\n' F "$FLOOR_KO" G "$FLOOR_KO" H "$FLOOR_KO" >> "$work/skipped"
 fi
 monitor_loaded && die "buddy_monitor is already loaded; the baseline needs it unloaded"
 
@@ -297,7 +319,8 @@ import json, os, re, statistics as st, sys
 
 raw, out, rounds, it0, it3, cpu, skipped, stat, b0, b3, init = sys.argv[1:]
 names = {'A': 'unloaded', 'B': 'counters', 'C': 'latency', 'D': 'bpftrace',
-         'E': 'latency-duty10', 'F': 'probe-floor'}
+         'E': 'latency-duty10', 'F': 'probe-floor', 'G': 'entry-floor',
+         'H': 'entry-clock'}
 # The targets, by whether the boot zeroes pages (init_on_alloc): counters
 # within 2 % of a Debian boot's pair and 5 % of the allocator's own path,
 # latency capture within 5 % and 25 %. E's cost is a time average: checked
@@ -312,7 +335,7 @@ for line in open(raw):
     runs.setdefault((v, int(order)), {})[int(r)] = (kv['ns_' + stat], kv['cycles_' + stat],
                                                     kv['ns_mean'])
     every.append({'variant': v, 'round': int(r), **kv})
-variants = [v for v in 'ABCDEF' if (v, 0) in runs]
+variants = [v for v in 'ABCDEFGH' if (v, 0) in runs]
 res = {'kernel': os.uname().release, 'rounds': int(rounds), 'stat': stat,
        'iterations': {'0': int(it0), '3': int(it3)}, 'cpu': int(cpu),
        'batch': {'0': int(b0), '3': int(b3)}, 'init_on_alloc': init,
@@ -372,12 +395,19 @@ for e in res['results']:
     print(f"{e['variant'] + ' ' + e['name']:<18}{e['order']:>5}{e['median_ns']:>11.1f}"
           f"{e['median_cycles']:>11.1f}{e['added_ns']:>10.1f}{e['ratio']:>8.3f}{e['ratio_min']:>8.3f}"
           f"{e['ratio_max']:>8.3f}{e['mean_ratio']:>8.3f}  {t}")
+def added(v, order):
+    x = [e for e in res['results'] if e['variant'] == v and e['order'] == order]
+    return x[0]['added_ns'] if x else None
 for order in (0, 3):
-    b = [x for x in res['results'] if x['variant'] == 'B' and x['order'] == order]
-    f = [x for x in res['results'] if x['variant'] == 'F' and x['order'] == order]
-    if b and f:
-        print(f"order {order}: the tracepoint's floor (F) adds {f[0]['added_ns']:.1f} ns, "
-              f"the monitor's counters (B) {b[0]['added_ns'] - f[0]['added_ns']:.1f} ns more")
+    b, c, f, g, h = (added(v, order) for v in 'BCFGH')
+    if None not in (b, f):
+        print(f"order {order}: the tracepoint's floor (F) adds {f:.1f} ns, "
+              f"the monitor's counters (B) {b - f:.1f} ns more")
+    if None not in (b, c, g):
+        print(f"order {order}: the entry hook's floor (G) adds {g:.1f} ns, "
+              f"latency capture (C) {c - b - g:.1f} ns more than counters and that floor")
+    if None not in (g, h):
+        print(f"order {order}: one local_clock() read in that hook (H - G) costs {h - g:.1f} ns")
 for v, why in res['skipped'].items():
     print(f"{v} {names[v]}: skipped ({why})")
 print(f"JSON: {out}")

@@ -1,24 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tp_floor: the cheapest probe that counts anything, on the tracepoint the
- * monitor counts requests with (kmem:mm_page_alloc), for bench/overhead/.
+ * tp_floor: the cheapest hooks that count anything, on the two places the
+ * monitor hooks every allocation, for bench/overhead/.
  *
- * Its probe increments one per-CPU counter and returns. What it costs an
- * allocation is the tracepoint's own call plus that increment: the floor
- * under any counter built on this tracepoint, whatever its probe does. The
- * overhead bench times it beside the monitor in the same boot, so the
- * monitor's cost splits into that floor and what its own probe adds.
+ * By default its probe sits on the tracepoint the monitor counts requests
+ * with (kmem:mm_page_alloc); with entry=FUNCTION it is instead an ftrace
+ * callback on the allocator's entry, the hook latency capture adds (the
+ * same kind of ftrace_ops: no saved registers, no recursion guard). Either
+ * way it increments one per-CPU counter and returns. What it costs an
+ * allocation is the hook's own call plus that increment: the floor under
+ * anything built on that hook, whatever it does. The overhead bench times
+ * both beside the monitor in the same boot, so the monitor's costs split
+ * into those floors and what its own code adds.
  *
  * Interface: the read-only module parameter `hits`, the calls counted
- * since load, so the bench can check that the probe ran for every pair it
+ * since load, so the bench can check that the hook ran for every pair it
  * timed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ftrace.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -28,11 +34,38 @@
 static DEFINE_PER_CPU(unsigned long, tpf_hits);
 static struct tracepoint *tpf_tp;
 
+static char *entry;
+module_param(entry, charp, 0444);
+MODULE_PARM_DESC(entry, "hook this function's entry with ftrace instead of the tracepoint");
+
+static bool clock;
+module_param(clock, bool, 0444);
+MODULE_PARM_DESC(clock, "also read local_clock() in the hook");
+static DEFINE_PER_CPU(u64, tpf_stamp);
+
+static __always_inline void tpf_hit(void)
+{
+	this_cpu_inc(tpf_hits);
+	if (clock)
+		this_cpu_write(tpf_stamp, local_clock());
+}
+
+/* notrace and calls nothing traceable, so it needs no recursion guard. */
+static void notrace tpf_entry(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	tpf_hit();
+}
+
+static struct ftrace_ops tpf_ops = {
+	.func = tpf_entry,
+};
+
 /* TP_PROTO(struct page *page, unsigned int order, gfp_t gfp_flags, int migratetype) */
 static void tpf_probe(void *data, struct page *page, unsigned int order,
 		      gfp_t gfp, int migratetype)
 {
-	this_cpu_inc(tpf_hits);
+	tpf_hit();
 }
 
 static void __maybe_unused tpf_check_probe_type(void)
@@ -63,10 +96,29 @@ static void tpf_match(struct tracepoint *tp, void *priv)
 		tpf_tp = tp;
 }
 
+static int tpf_entry_register(void)
+{
+	int ret;
+
+	ret = ftrace_set_filter(&tpf_ops, entry, strlen(entry), 1);
+	if (ret) {
+		pr_err("cannot hook %s: error %d\n", entry, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&tpf_ops);
+	if (ret) {
+		pr_err("cannot register the hook on %s: error %d\n", entry, ret);
+		ftrace_free_filter(&tpf_ops);
+	}
+	return ret;
+}
+
 static int __init tpf_init(void)
 {
 	int ret;
 
+	if (entry)
+		return tpf_entry_register();
 	for_each_kernel_tracepoint(tpf_match, NULL);
 	if (!tpf_tp) {
 		pr_err("tracepoint mm_page_alloc not found\n");
@@ -80,6 +132,11 @@ static int __init tpf_init(void)
 
 static void __exit tpf_exit(void)
 {
+	if (entry) {
+		unregister_ftrace_function(&tpf_ops);
+		ftrace_free_filter(&tpf_ops);
+		return;
+	}
 	tracepoint_probe_unregister(tpf_tp, tpf_probe, NULL);
 	tracepoint_synchronize_unregister();
 }
@@ -87,4 +144,4 @@ static void __exit tpf_exit(void)
 module_init(tpf_init);
 module_exit(tpf_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("The cheapest counting probe on kmem:mm_page_alloc, for bench/overhead");
+MODULE_DESCRIPTION("The cheapest counting hooks on the allocator, for bench/overhead");
