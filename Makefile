@@ -8,7 +8,7 @@
 #   make modules      only the modules (KERNEL=..., or KDIR=/lib/modules/$(uname -r)/build)
 #   make check-kernels  the modules built and the integration suite run on
 #                     every kernel of scripts/kernels (KERNELS="6.12 6.1-rt")
-#   make challenge    the full challenge: 9 policies x 5 repetitions, 4 MiB and THP
+#   make challenge    the full challenge: 10 policies x 5 repetitions, 4 MiB and THP
 #   make bench-overhead  the monitor's cost per alloc/free pair, as ratios
 #   make slab-study   the SLAB/SLUB/SLOB study (builds three kernels)
 #   make install      install the CLI, library, headers, man pages (PREFIX=/usr/local)

@@ -36,9 +36,10 @@ const std::array<const char*, 4> kPercentileColors = {"#91cc75", "#5470c6", "#ee
 
 std::string PolicyColor(const std::string& policy, size_t index) {
   static const std::map<std::string, std::string> kKnown = {
-      {"stock", "#7f7f7f"},       {"proactive", "#5470c6"},   {"compact-memory", "#73c0de"},
-      {"adaptive-50", "#91cc75"}, {"adaptive-80", "#3ba272"}, {"always-max", "#ee6666"},
-      {"evacuate-80", "#9a60b4"}, {"reserve-8", "#fc8452"},   {"reserve-half", "#ea7ccc"}};
+      {"stock", "#7f7f7f"},        {"proactive", "#5470c6"},   {"compact-memory", "#73c0de"},
+      {"adaptive-50", "#91cc75"},  {"adaptive-80", "#3ba272"}, {"always-max", "#ee6666"},
+      {"evacuate-80", "#9a60b4"},  {"reserve-8", "#fc8452"},   {"reserve-half", "#ea7ccc"},
+      {"reserve-alone", "#8c564b"}};
   static const std::array<const char*, 6> kOthers = {"#fac858", "#9a60b4", "#fc8452",
                                                      "#ea7ccc", "#8c564b", "#17becf"};
   auto it = kKnown.find(policy);

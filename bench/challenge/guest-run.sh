@@ -20,6 +20,9 @@
 #                  budget, 1000 ms a second: what the reserve does when it
 #                  is sized for the whole demand (its CPU time before the
 #                  workload is in the record's tuner_before)
+#   reserve-alone  reserve-half's reserve with the tuner off: requests
+#                  never empty a block themselves, they take what the
+#                  worker made or compact as the stock kernel does
 #
 # The scenario (identical for every policy, same seed):
 #   1. fill a tmpfs with 256 KiB files until MemAvailable is LEAVE_PCT% of
@@ -71,12 +74,16 @@ adaptive-*) $b policy adaptive; $b set-threshold "${policy#adaptive-}" ;;
 always-max) $b policy always-max ;;
 evacuate-*) $b policy evacuate; $b set-threshold "${policy#evacuate-}" ;;
 reserve-*)
-	$b policy evacuate
-	$b set-threshold 80
+	if [ "$policy" = reserve-alone ]; then
+		$b policy off
+	else
+		$b policy evacuate
+		$b set-threshold 80
+	fi
 	reserve_order=10
 	[ "$WORKLOAD" = 4mib ] || reserve_order=9
 	reserve_blocks=${policy#reserve-} reserve_budget=100
-	if [ "$policy" = reserve-half ]; then
+	if [ "$policy" = reserve-half ] || [ "$policy" = reserve-alone ]; then
 		# What bm_res_check_size() accepts, blocks << order <= free / 2,
 		# less 2 %: free memory moves between this read and that check
 		# (113 blocks were refused once for 24 pages).
