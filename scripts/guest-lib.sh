@@ -12,7 +12,10 @@ module_dir() {
 	esac
 }
 
-# The allocator entry that latency capture hooks, as ftrace's
-# enabled_functions lists it: __alloc_pages up to 6.9, __alloc_pages_noprof
-# from 6.10, __alloc_frozen_pages_noprof from 6.14.
-ALLOC_ENTRY_RE='^(__alloc_pages|__alloc_pages_noprof|__alloc_frozen_pages_noprof) \('
+# The allocator entry that latency capture hooks: __alloc_pages up to 6.9,
+# __alloc_pages_noprof from 6.10, __alloc_frozen_pages_noprof from 6.14
+# (which still has the 6.10 name). ALLOC_ENTRY_NAMES in the module's order
+# of preference (BM_SYM_ALLOC_ENTRY_CANDIDATES), ALLOC_ENTRY_RE any of
+# them as ftrace's enabled_functions lists it.
+ALLOC_ENTRY_NAMES="__alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages"
+ALLOC_ENTRY_RE="^($(echo $ALLOC_ENTRY_NAMES | tr ' ' '|')) \\("

@@ -99,7 +99,7 @@ BPF_PROG='tracepoint:kmem:mm_page_alloc { @[args->order] = count(); }'
 
 die() { echo "run-in-guest: $*" >&2; exit 1; }
 note() { echo "run-in-guest: $*" >&2; }
-# ALLOC_ENTRY_RE: the allocator entry as enabled_functions names it.
+# ALLOC_ENTRY_RE, ALLOC_ENTRY_NAMES: the allocator's entry (see there).
 . scripts/guest-lib.sh
 
 [ "${BUDDYCTL_GUEST:-}" = 1 ] || die "run me inside the guest: scripts/vm-run -- $0"
@@ -242,10 +242,10 @@ floor_variant() {
 	rmmod tp_floor || die "$v: rmmod tp_floor failed"
 }
 variant_F() { floor_variant F "$1"; }
-# The allocator's entry as this kernel names it (the monitor's candidates).
+# The allocator's entry as this kernel names it, as the monitor picks it.
 alloc_entry() {
 	local f
-	for f in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages; do
+	for f in $ALLOC_ENTRY_NAMES; do
 		if grep -qx "$f" /sys/kernel/tracing/available_filter_functions; then
 			echo "$f"
 			return

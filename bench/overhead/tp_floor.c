@@ -31,6 +31,9 @@
 
 #include <trace/events/kmem.h>
 
+/* The monitor's way to reach a tracepoint that is not exported. */
+#include "compat/tracepoints.h"
+
 static DEFINE_PER_CPU(unsigned long, tpf_hits);
 static struct tracepoint *tpf_tp;
 
@@ -70,7 +73,7 @@ static void tpf_probe(void *data, struct page *page, unsigned int order,
 
 static void __maybe_unused tpf_check_probe_type(void)
 {
-	check_trace_callback_type_mm_page_alloc(tpf_probe);
+	BM_CHECK_PROBE(mm_page_alloc, tpf_probe);
 }
 
 static int tpf_hits_get(char *buf, const struct kernel_param *kp)
@@ -88,13 +91,6 @@ static const struct kernel_param_ops tpf_hits_ops = {
 };
 module_param_cb(hits, &tpf_hits_ops, NULL, 0444);
 MODULE_PARM_DESC(hits, "probe calls since load");
-
-/* The tracepoint symbols are not exported: find it by name. */
-static void tpf_match(struct tracepoint *tp, void *priv)
-{
-	if (!tpf_tp && !strcmp(tp->name, "mm_page_alloc"))
-		tpf_tp = tp;
-}
 
 static int tpf_entry_register(void)
 {
@@ -119,7 +115,7 @@ static int __init tpf_init(void)
 
 	if (entry)
 		return tpf_entry_register();
-	for_each_kernel_tracepoint(tpf_match, NULL);
+	tpf_tp = bm_tracepoint_find("mm_page_alloc");
 	if (!tpf_tp) {
 		pr_err("tracepoint mm_page_alloc not found\n");
 		return -ENOENT;
