@@ -105,7 +105,7 @@ note() { echo "run-in-guest: $*" >&2; }
 [ "${BUDDYCTL_GUEST:-}" = 1 ] || die "run me inside the guest: scripts/vm-run -- $0"
 [ "$ROUNDS" -ge 1 ] || die "ROUNDS must be at least 1"
 case "$STAT" in min|p10|median) ;; *) die "STAT must be min, p10 or median" ;; esac
-[ -f "$BENCH_KO" ] || die "$BENCH_KO not built: make -C <kernel headers> M=\$PWD/bench/overhead"
+[ -f "$BENCH_KO" ] || die "$BENCH_KO not built: make -C <kernel headers> M=\$PWD/bench/overhead KCFLAGS=-I\$PWD/modules"
 
 work=$(mktemp -d)
 bt_pid=""
